@@ -1,0 +1,147 @@
+"""The `forumbot` command line: run the bot, migrate, check config, mint invites."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from telegram import Bot, Update
+
+from bot.clock import SystemClock
+from bot.config import ConfigError, Settings, config_path, load_settings, require_token
+from bot.logs import setup_logging
+from core.invites import deep_link
+from core.onboarding import create_invites
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWorkFactory
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="forumbot",
+        description="Telegram bot for the networking side of research events.",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="TOML config file (default: $FORUMBOT_CONFIG, else ./config.toml)",
+    )
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING… (default INFO)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser(
+        "run",
+        help="apply pending migrations, then serve Telegram by long polling",
+        description="Apply pending database migrations, then run the bot "
+        "(long polling) until Ctrl+C.",
+    )
+
+    db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser(
+        "upgrade",
+        help="apply pending migrations",
+        description="Apply pending Alembic migrations to database.url.",
+    )
+
+    cfg = sub.add_parser("config", help="configuration", description="Configuration tools.")
+    cfg_sub = cfg.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    cfg_sub.add_parser(
+        "check",
+        help="validate the configuration and print a summary",
+        description="Validate the configuration (file and FORUMBOT_* variables).",
+    )
+
+    inv = sub.add_parser(
+        "invites",
+        help="invite links for invite-only events",
+        description='Invite links for access.mode = "invite".',
+    )
+    inv_sub = inv.add_subparsers(dest="invites_command", required=True, metavar="ACTION")
+    create = inv_sub.add_parser(
+        "create",
+        help="mint single-use invite links",
+        description="Create N single-use invite codes and print "
+        "their t.me deep links, one per line.",
+    )
+    create.add_argument("--count", type=int, default=1, help="how many (1-10000, default 1)")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"forumbot: {message}", file=sys.stderr)
+    return 2
+
+
+def _check(settings: Settings) -> int:
+    token = "set" if settings.telegram.token else "MISSING (needed for 'run')"
+    print("configuration OK")
+    print(f"  telegram.token: {token}")
+    print(f"  telegram.api_base_url: {settings.telegram.api_base_url}")
+    print(f"  database.url: {settings.database.url}")
+    print(f"  organisers: {len(settings.organisers.telegram_ids)}")
+    print(f"  event: {settings.event.name} ({settings.event.timezone})")
+    print(f"  access.mode: {settings.access.mode}")
+    print(f"  i18n.default_language: {settings.i18n.default_language}")
+    print(f"  outbox.max_per_second: {settings.outbox.max_per_second:g}")
+    return 0
+
+
+async def _bot_username(settings: Settings) -> str:
+    if settings.telegram.username:
+        return settings.telegram.username.lstrip("@")
+    token = require_token(settings)
+    async with Bot(token, base_url=settings.telegram.api_base_url) as bot:
+        return bot.username
+
+
+async def _invites(settings: Settings, count: int) -> list[str]:
+    username = await _bot_username(settings)
+    await upgrade(settings.database.url)
+    engine = create_engine(settings.database.url)
+    try:
+        uow = SqlUnitOfWorkFactory(session_factory(engine))
+        codes = await create_invites(uow, count=count, now=SystemClock().now())
+    finally:
+        await engine.dispose()
+    return [deep_link(username, code) for code in codes]
+
+
+def _run(settings: Settings) -> int:
+    from bot.app import build_application
+
+    token = require_token(settings)
+    asyncio.run(upgrade(settings.database.url))
+    app = build_application(settings, token=token)
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    setup_logging(args.log_level)
+    try:
+        settings = load_settings(config_path(args.config))
+        if args.command == "config":
+            return _check(settings)
+        if args.command == "db":
+            asyncio.run(upgrade(settings.database.url))
+            print(f"database at {settings.database.url} is up to date")
+            return 0
+        if args.command == "invites":
+            if not 1 <= args.count <= 10_000:
+                return _fail("--count must be between 1 and 10000")
+            for link in asyncio.run(_invites(settings, args.count)):
+                print(link)
+            return 0
+        return _run(settings)
+    except ConfigError as exc:
+        return _fail(f"config error: {exc}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

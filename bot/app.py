@@ -1,0 +1,184 @@
+"""The composition root: settings in, a ready Application out; handlers registered in order."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest
+
+from bot.clock import SystemClock
+from bot.config import Settings, require_token
+from bot.dispatcher import OutboxDispatcher
+from core.onboarding import AccessPolicy
+from core.outbox import DeliveryPolicy
+from core.ports import Clock
+from handlers import help as help_
+from handlers import profile, start
+from handlers.context import SERVICES_KEY, BotContext
+from handlers.help import bot_commands, menu_languages
+from handlers.services import Services
+from storage.engine import create_engine, session_factory
+from storage.uow import SqlUnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+ForumApp = Application[Any, BotContext, Any, Any, Any, Any]
+DISPATCHER_KEY = "outbox_dispatcher"
+ENGINE_KEY = "engine"
+
+
+def register_handlers(app: ForumApp) -> None:
+    """Order matters: commands and buttons first, then typed answers, then the fallbacks."""
+    # Onboarding: /start with invite payloads, consent buttons, /language.
+    app.add_handlers(start.handlers())
+    # Profile: /profile, /cancel and the pf:* buttons.
+    app.add_handlers(profile.handlers())
+    # /help.
+    app.add_handlers(help_.handlers())
+    # Typed answers to the open profile question (text, then anything else).
+    app.add_handlers(profile.answer_handlers())
+    # Unknown commands get a hint to /help.
+    app.add_handlers(help_.fallback_handlers())
+    # One polite error handler for everything.
+    app.add_error_handler(help_.on_error)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    token: str | None = None,
+    start_dispatcher_job: bool = True,
+) -> ForumApp:
+    """Wire settings, storage, services and handlers; async resources open in post_init."""
+    token = token or require_token(settings)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram.api_base_url)
+        .base_file_url(settings.telegram.api_file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=max(30.0, settings.outbox.max_per_second), max_retries=0
+            )
+        )
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: ForumApp = builder.build()
+
+    engine = create_engine(settings.database.url)
+    uow = SqlUnitOfWorkFactory(session_factory(engine))
+    the_clock = clock or SystemClock()
+    dispatcher = OutboxDispatcher(
+        uow=uow,
+        bot=app.bot,
+        clock=the_clock,
+        policy=DeliveryPolicy(max_attempts=settings.outbox.max_attempts),
+        max_per_second=settings.outbox.max_per_second,
+        default_language=settings.i18n.default_language,
+    )
+    services = Services(
+        uow=uow,
+        clock=the_clock,
+        policy=AccessPolicy(settings.access.mode, frozenset(settings.organisers.telegram_ids)),
+        default_language=settings.i18n.default_language,
+        event_timezone=ZoneInfo(settings.event.timezone),
+        event_name=settings.event.name,
+    )
+    app.bot_data[SERVICES_KEY] = services
+    app.bot_data[DISPATCHER_KEY] = dispatcher
+    app.bot_data[ENGINE_KEY] = engine
+    app.bot_data["settings"] = settings
+    app.bot_data["start_dispatcher_job"] = start_dispatcher_job
+    register_handlers(app)
+    return app
+
+
+async def set_commands(app: ForumApp) -> None:
+    """Command menus: attendees by default scope, organisers in their own chats, both languages."""
+    services: Services = app.bot_data[SERVICES_KEY]
+    for lang in menu_languages():
+        code = None if lang == "en" else lang
+        await app.bot.set_my_commands(
+            bot_commands(lang), scope=BotCommandScopeDefault(), language_code=code
+        )
+        for organiser in sorted(services.policy.organiser_ids):
+            try:
+                await app.bot.set_my_commands(
+                    bot_commands(lang, organiser=True),
+                    scope=BotCommandScopeChat(organiser),
+                    language_code=code,
+                )
+            except TelegramError as exc:  # the organiser has not opened the bot yet
+                log.warning("could not set organiser commands for %s: %s", organiser, exc)
+
+
+async def _post_init(app: ForumApp) -> None:
+    await set_commands(app)
+    dispatcher: OutboxDispatcher = app.bot_data[DISPATCHER_KEY]
+    settings: Settings = app.bot_data["settings"]
+    services: Services = app.bot_data[SERVICES_KEY]
+    if app.bot_data.get("start_dispatcher_job") and app.job_queue is not None:
+        job = app.job_queue.run_repeating(
+            lambda _ctx: dispatcher.run_once(),
+            interval=settings.outbox.poll_interval_seconds,
+            first=0,
+            name="outbox",
+            job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        )
+
+        def wake() -> None:
+            if job.job.next_run_time is not None:
+                job.job.modify(next_run_time=datetime.now(UTC))
+
+        services.wake_outbox = wake
+
+
+async def _post_shutdown(app: ForumApp) -> None:
+    engine = app.bot_data.get(ENGINE_KEY)
+    if engine is not None:
+        await engine.dispose()
+
+
+async def start_without_polling(app: ForumApp) -> None:
+    """For tests and embedding: initialize and run post_init, as run_polling would."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+
+
+async def stop_without_polling(app: ForumApp) -> None:
+    """Counterpart of start_without_polling."""
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
+
+
+def dispatcher_of(app: ForumApp) -> OutboxDispatcher:
+    """The app's outbox dispatcher (tests call run_once on it)."""
+    dispatcher = app.bot_data[DISPATCHER_KEY]
+    assert isinstance(dispatcher, OutboxDispatcher)
+    return dispatcher
+
+
+def services_of(app: ForumApp) -> Services:
+    """The app's services."""
+    services = app.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    return services
+
+
+__all__ = ["Update", "build_application", "dispatcher_of", "services_of"]

@@ -1,0 +1,165 @@
+"""Settings: pydantic-settings over a TOML file, every key overridable by FORUMBOT_* variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TelegramSettings(_Section):
+    """How to reach the Bot API."""
+
+    token: SecretStr | None = None
+    api_base_url: str = "https://api.telegram.org/bot"
+    api_file_url: str = "https://api.telegram.org/file/bot"
+    #: The bot's @username, for invite links; asked from getMe when empty.
+    username: str | None = None
+
+
+class DatabaseSettings(_Section):
+    """Where data lives."""
+
+    url: str = "sqlite+aiosqlite:///forumbot.db"
+
+
+class OrganiserSettings(_Section):
+    """Who may use the organiser commands (checked on the server for every action)."""
+
+    telegram_ids: list[int] = Field(default_factory=list)
+
+
+class EventSettings(_Section):
+    """The event's own facts."""
+
+    name: str = "Research networking forum"
+    timezone: str = "Europe/Brussels"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r} (e.g. Europe/Brussels)") from None
+        return value
+
+
+class I18nSettings(_Section):
+    """Language used when Telegram does not tell us one we have."""
+
+    default_language: Literal["en", "ko"] = "en"
+
+
+class AccessSettings(_Section):
+    """Open to anyone with the link, or only to invited accounts."""
+
+    mode: Literal["open", "invite"] = "open"
+
+
+class OutboxSettings(_Section):
+    """Delivery of messages that are not direct replies."""
+
+    max_per_second: float = Field(default=25.0, gt=0, le=1000)
+    poll_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+    max_attempts: int = Field(default=5, ge=1, le=100)
+
+
+class Settings(BaseSettings):
+    """All forumbot settings; see config.example.toml for each key."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FORUMBOT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        toml_file=None,
+    )
+
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    organisers: OrganiserSettings = Field(default_factory=OrganiserSettings)
+    event: EventSettings = Field(default_factory=EventSettings)
+    i18n: I18nSettings = Field(default_factory=I18nSettings)
+    access: AccessSettings = Field(default_factory=AccessSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Init values, then environment, then the TOML file (env beats file)."""
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased as one line that names the key and the fix."""
+
+
+def config_path(explicit: str | None) -> Path | None:
+    """--config, else $FORUMBOT_CONFIG, else ./config.toml if it exists."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("FORUMBOT_CONFIG")
+    if env:
+        return Path(env)
+    default = Path("config.toml")
+    return default if default.exists() else None
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read and validate settings; raises ConfigError with a single clear line."""
+    if path is not None and not path.is_file():
+        raise ConfigError(f"config file {path} not found (copy config.example.toml to start)")
+
+    class _FromFile(Settings):
+        model_config = SettingsConfigDict(toml_file=path)
+
+    try:
+        return _FromFile()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        where = f" in {path}" if path else ""
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key '{key}'{where}: remove it or check its spelling"
+        else:
+            secret = any(word in key for word in ("token", "url", "password"))
+            got = "" if secret else f" (got {err.get('input')!r})"
+            msg = f"'{key}'{where}: {err['msg']}{got}"
+        more = len(exc.errors()) - 1
+        if more:
+            msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise ConfigError(msg) from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+
+
+def require_token(settings: Settings) -> str:
+    """The bot token, or a ConfigError that explains how to get one."""
+    token = settings.telegram.token.get_secret_value() if settings.telegram.token else ""
+    if not token.strip():
+        raise ConfigError(
+            "'telegram.token' is missing: talk to @BotFather in Telegram, send /newbot, and put "
+            "the "
+            'token it gives you in config.toml under [telegram] token = "..." '
+            "or in the FORUMBOT_TELEGRAM__TOKEN environment variable"
+        )
+    return token.strip()

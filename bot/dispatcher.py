@@ -1,0 +1,134 @@
+"""The outbox dispatcher: a repeating job that sends whatever is due, under a global rate limit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from aiolimiter import AsyncLimiter
+from telegram import Bot, InputFile
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from core.delivery import Delivery, claim_batch, record_outcome
+from core.onboarding import UowFactory
+from core.outbox import DeliveryPolicy, Outcome
+from core.ports import Clock
+from handlers.i18n import Translator
+from handlers.outgoing import render
+
+log = logging.getLogger(__name__)
+
+_UNREACHABLE_HINTS = ("chat not found", "user is deactivated", "bot can't initiate")
+
+
+class OutboxDispatcher:
+    """Claims due rows, sends them, records outcomes; safe to run in several processes."""
+
+    def __init__(
+        self,
+        *,
+        uow: UowFactory,
+        bot: Bot,
+        clock: Clock,
+        policy: DeliveryPolicy,
+        max_per_second: float,
+        default_language: str = "en",
+        batch_size: int | None = None,
+    ) -> None:
+        self.uow = uow
+        self.bot = bot
+        self.clock = clock
+        self.policy = policy
+        self.default_language = default_language
+        self.batch_size = batch_size or max(int(max_per_second * 2), 10)
+        self.limiter = AsyncLimiter(max_per_second, 1)
+        self.paused_until: datetime | None = None
+        self._lock = asyncio.Lock()
+
+    async def run_once(self) -> int:
+        """One pass: send every due row (in batches); returns how many attempts were made."""
+        if self._lock.locked():
+            return 0
+        async with self._lock:
+            total = 0
+            while True:
+                now = self.clock.now()
+                if self.paused_until is not None and now < self.paused_until:
+                    return total
+                batch = await claim_batch(
+                    self.uow,
+                    now=now,
+                    limit=self.batch_size,
+                    policy=self.policy,
+                    default_language=self.default_language,
+                )
+                if not batch:
+                    return total
+                total += await self._send_batch(batch)
+                if len(batch) < self.batch_size:
+                    return total
+
+    async def _send_batch(self, batch: list[Delivery]) -> int:
+        attempts = 0
+        for index, delivery in enumerate(batch):
+            outcome = await self._send(delivery)
+            attempts += 1
+            now = self.clock.now()
+            await record_outcome(self.uow, delivery.row, outcome, now=now, policy=self.policy)
+            if outcome.kind == "retry_after":
+                # Telegram's flood control applies to the whole bot: stop, and hand the rest back.
+                self.paused_until = now + timedelta(seconds=outcome.retry_after)
+                for rest in batch[index + 1 :]:
+                    await record_outcome(self.uow, rest.row, outcome, now=now, policy=self.policy)
+                break
+        return attempts
+
+    async def _send(self, delivery: Delivery) -> Outcome:
+        row = delivery.row
+        rendered = render(row.message, Translator(delivery.language))
+        try:
+            async with self.limiter:
+                if rendered.data is not None:
+                    document = InputFile(rendered.data, filename=rendered.filename)
+                    if rendered.attachment_kind == "photo":
+                        await self.bot.send_photo(
+                            row.recipient_id,
+                            document,
+                            caption=rendered.text or None,
+                            parse_mode=ParseMode.HTML,
+                            reply_markup=rendered.markup,
+                        )
+                    else:
+                        await self.bot.send_document(
+                            row.recipient_id,
+                            document,
+                            caption=rendered.text or None,
+                            parse_mode=ParseMode.HTML,
+                            reply_markup=rendered.markup,
+                        )
+                else:
+                    await self.bot.send_message(
+                        row.recipient_id,
+                        rendered.text,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=rendered.markup,
+                    )
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+            log.warning("outbox: flood control, pausing %.0f s", seconds)
+            return Outcome("retry_after", retry_after=seconds)
+        except Forbidden as exc:
+            log.info("outbox: recipient %s blocked the bot", row.recipient_id)
+            return Outcome("forbidden", error=str(exc))
+        except BadRequest as exc:
+            if any(hint in str(exc).lower() for hint in _UNREACHABLE_HINTS):
+                return Outcome("forbidden", error=str(exc))
+            log.warning("outbox row %s rejected: %s", row.id, exc)
+            return Outcome("rejected", error=f"BadRequest: {exc}")
+        except TelegramError as exc:
+            log.warning("outbox row %s failed: %r", row.id, exc)
+            return Outcome("error", error=f"{type(exc).__name__}: {exc}")
+        return Outcome("sent")

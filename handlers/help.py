@@ -1,0 +1,84 @@
+"""/help for each role, the answer to unknown commands, and the polite global error handler."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import BotCommand, Update
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+
+from handlers.common import reply
+from handlers.context import BotContext
+from handlers.i18n import LANGUAGES, Safe, Translator
+
+log = logging.getLogger(__name__)
+PRIVATE = filters.ChatType.PRIVATE
+
+#: Commands every attendee sees in Telegram's menu, in this order.
+USER_COMMANDS = ("profile", "language", "help", "cancel", "start")
+#: Extra commands shown only in organisers' chats (features add theirs here).
+ORGANISER_COMMANDS: tuple[str, ...] = ()
+
+
+def bot_commands(language: str, organiser: bool = False) -> list[BotCommand]:
+    """The command menu for one role in one language."""
+    t = Translator(language)
+    names = USER_COMMANDS + (ORGANISER_COMMANDS if organiser else ())
+    return [BotCommand(name, t(f"command.{name}")) for name in names]
+
+
+def menu_languages() -> tuple[str, ...]:
+    """Languages for which set_my_commands is called."""
+    return LANGUAGES
+
+
+async def help_command(update: Update, ctx: BotContext) -> None:
+    """The command list for the asker's role, decided on the server."""
+    user = update.effective_user
+    if user is None:
+        return
+    t = await ctx.translator(update)
+    text = t("help.user")
+    if ctx.services.policy.is_organiser(user.id):
+        text = Safe(text + t("help.organiser"))
+    await reply(update, text)
+
+
+async def unknown_command(update: Update, ctx: BotContext) -> None:
+    """Any command nobody handled: point to /help."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    t = await ctx.translator(update)
+    command = message.text.split()[0][:64]
+    await reply(update, t("help.unknown_command", command=command))
+
+
+async def on_error(update: object, ctx: BotContext) -> None:
+    """Log with the update id, then apologise to the user in their language."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=ctx.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        t = await ctx.translator(update)
+    except Exception:  # the database may be what failed
+        t = Translator(ctx.services.default_language)
+    try:
+        await update.effective_chat.send_message(t("error.generic"))
+    except Exception:
+        log.exception("could not tell the user about the error in update %s", update_id)
+    if update.callback_query is not None:
+        with contextlib.suppress(Exception):  # it may have been answered before the failure
+            await update.callback_query.answer()
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """/help."""
+    return [CommandHandler("help", help_command, filters=PRIVATE)]
+
+
+def fallback_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """Registered last: unknown commands."""
+    return [MessageHandler(PRIVATE & filters.COMMAND, unknown_command)]

@@ -1,0 +1,110 @@
+"""The translation catalogue: every user-facing string, in English and Korean, by message id."""
+
+from __future__ import annotations
+
+import html
+import logging
+import string
+import tomllib
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "ko")
+PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
+
+
+class Safe(str):
+    """HTML we built ourselves: inserted into templates without escaping."""
+
+    __slots__ = ()
+
+
+Entry = str | dict[str, str]
+
+
+def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, Entry]) -> None:
+    for key, value in table.items():
+        full = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, str):
+            out[full] = value
+        elif (
+            isinstance(value, dict)
+            and value
+            and set(value) <= PLURAL_CATEGORIES
+            and all(isinstance(v, str) for v in value.values())
+        ):
+            out[full] = dict(value)
+        elif isinstance(value, dict):
+            _flatten(full, value, out)
+        else:
+            raise ValueError(f"catalogue entry {full} must be a string or a table")
+
+
+@cache
+def catalogue(language: str) -> dict[str, Entry]:
+    """All messages of one language as a flat id → text (or plural forms) mapping."""
+    raw = files("handlers.locales").joinpath(f"{language}.toml").read_text(encoding="utf-8")
+    out: dict[str, Entry] = {}
+    _flatten("", tomllib.loads(raw), out)
+    return out
+
+
+def placeholders(text: str) -> set[str]:
+    """The {names} a template uses (for the catalogue consistency test)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+class Translator:
+    """Renders message ids in one language, escaping every parameter that is not Safe."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language if language in LANGUAGES else "en"
+        self.locale = Locale.parse(self.language)
+
+    def _entry(self, key: str) -> Entry:
+        entry = catalogue(self.language).get(key)
+        if entry is None:
+            log.error("missing message id %r for %s", key, self.language)
+            entry = catalogue("en").get(key, key)
+        return entry
+
+    def _param(self, value: Any) -> str:
+        if isinstance(value, Safe):
+            return value
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int | float):
+            return format_decimal(value, locale=self.locale)
+        return html.escape(str(value), quote=False)
+
+    def __call__(self, key: str, /, **params: Any) -> Safe:
+        """The message `key` with `params` filled in (escaped for HTML)."""
+        entry = self._entry(key)
+        if isinstance(entry, dict):
+            raise TypeError(f"{key} has plural forms; use .plural()")
+        return Safe(entry.format_map({k: self._param(v) for k, v in params.items()}))
+
+    def plural(self, key: str, count: int, /, **params: Any) -> Safe:
+        """The plural form of `key` that fits `count` in this language ({count} is available)."""
+        entry = self._entry(key)
+        if isinstance(entry, str):
+            return self(key, count=count, **params)
+        form = self.locale.plural_form(count)
+        text = entry.get(form) or entry["other"]
+        values = {k: self._param(v) for k, v in params.items()}
+        values["count"] = self._param(count)
+        return Safe(text.format_map(values))
+
+    def when(self, moment: datetime, tz: Any) -> str:
+        """'Thu 10 Apr 14:30' or '4월 10일 (목) 14:30' in the given zone."""
+        pattern = "EEE d MMM HH:mm" if self.language == "en" else "M월 d일 (E) HH:mm"
+        return format_datetime(moment, pattern, tzinfo=tz, locale=self.locale)

@@ -1,0 +1,24 @@
+"""What handlers get from the composition root: use-case dependencies and handler settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from core.onboarding import AccessPolicy, UowFactory
+from core.ports import Clock
+
+
+@dataclass(slots=True)
+class Services:
+    """Built once in bot.app and shared by every handler through the typed context."""
+
+    uow: UowFactory
+    clock: Clock
+    policy: AccessPolicy
+    default_language: str = "en"
+    event_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
+    event_name: str = "Research networking forum"
+    #: Asks the outbox dispatcher to run soon (after a use case enqueued something).
+    wake_outbox: Callable[[], None] = lambda: None

@@ -1,0 +1,273 @@
+"""Repositories mapping rows to core objects; they flush, the unit of work commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.invites import Invite
+from core.outbox import OutboxRow, OutgoingMessage, Status
+from core.people import Consent, Person
+from core.profile import Profile
+from core.taxonomy import Keyword
+from storage.rows import ConsentRow, InviteRow, OutboxRowModel, PersonRow, ProfileRow
+
+
+class SqlPeople:
+    """People table."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def get(self, telegram_id: int) -> Person | None:
+        row = await self.s.get(PersonRow, telegram_id)
+        if row is None:
+            return None
+        return Person(
+            telegram_id=row.telegram_id,
+            language=row.language,
+            consent_version=row.consent_version,
+            consented_at=row.consented_at,
+            awaiting_field=row.awaiting_field,
+            awaiting_mode=row.awaiting_mode,
+            unreachable_at=row.unreachable_at,
+        )
+
+    async def add(self, person: Person) -> None:
+        row = PersonRow(telegram_id=person.telegram_id)
+        self._fill(row, person)
+        self.s.add(row)
+        await self.s.flush()
+
+    async def save(self, person: Person) -> None:
+        row = await self.s.get(PersonRow, person.telegram_id)
+        if row is None:
+            await self.add(person)
+            return
+        self._fill(row, person)
+        await self.s.flush()
+
+    @staticmethod
+    def _fill(row: PersonRow, person: Person) -> None:
+        row.language = person.language
+        row.consent_version = person.consent_version
+        row.consented_at = person.consented_at
+        row.awaiting_field = person.awaiting_field
+        row.awaiting_mode = person.awaiting_mode
+        row.unreachable_at = person.unreachable_at
+
+    async def mark_unreachable(self, telegram_id: int, at: datetime) -> None:
+        await self.s.execute(
+            update(PersonRow)
+            .where(PersonRow.telegram_id == telegram_id, PersonRow.unreachable_at.is_(None))
+            .values(unreachable_at=at)
+        )
+
+
+class SqlConsents:
+    """Consent log."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, consent: Consent) -> None:
+        self.s.add(
+            ConsentRow(
+                telegram_id=consent.telegram_id,
+                notice_version=consent.notice_version,
+                accepted=consent.accepted,
+                at=consent.at,
+            )
+        )
+        await self.s.flush()
+
+    async def for_person(self, telegram_id: int) -> Sequence[Consent]:
+        rows = await self.s.scalars(
+            select(ConsentRow).where(ConsentRow.telegram_id == telegram_id).order_by(ConsentRow.id)
+        )
+        return [Consent(r.telegram_id, r.notice_version, r.accepted, r.at) for r in rows]
+
+
+_PROFILE_TEXT = (
+    "full_name",
+    "organisation",
+    "country",
+    "sector",
+    "career_stage",
+    "offers",
+    "seeks",
+    "he_interests",
+    "bio",
+)
+
+
+class SqlProfiles:
+    """Profiles table."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def get(self, telegram_id: int) -> Profile | None:
+        row = await self.s.get(ProfileRow, telegram_id)
+        if row is None:
+            return None
+        profile = Profile(telegram_id=row.telegram_id)
+        for name in _PROFILE_TEXT:
+            setattr(profile, name, getattr(row, name))
+        profile.expertise = [
+            Keyword(label=str(k["label"]), term_id=k.get("term_id")) for k in row.expertise or []
+        ]
+        profile.skipped = [str(x) for x in row.skipped or []]
+        return profile
+
+    async def save(self, profile: Profile) -> None:
+        row = await self.s.get(ProfileRow, profile.telegram_id)
+        if row is None:
+            row = ProfileRow(telegram_id=profile.telegram_id)
+            self.s.add(row)
+        for name in _PROFILE_TEXT:
+            setattr(row, name, getattr(profile, name))
+        row.expertise = [{"label": k.label, "term_id": k.term_id} for k in profile.expertise]
+        row.skipped = list(profile.skipped)
+        await self.s.flush()
+
+
+class SqlInvites:
+    """Invites table."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    @staticmethod
+    def _to_core(row: InviteRow) -> Invite:
+        return Invite(row.code, row.created_at, row.used_by, row.used_at)
+
+    async def get(self, code: str) -> Invite | None:
+        row = await self.s.get(InviteRow, code)
+        return None if row is None else self._to_core(row)
+
+    async def for_user(self, telegram_id: int) -> Invite | None:
+        row = await self.s.scalar(select(InviteRow).where(InviteRow.used_by == telegram_id))
+        return None if row is None else self._to_core(row)
+
+    async def add(self, invite: Invite) -> None:
+        self.s.add(InviteRow(code=invite.code, created_at=invite.created_at))
+        await self.s.flush()
+
+    async def bind(self, code: str, telegram_id: int, at: datetime) -> bool:
+        """Atomic first-come binding: the UPDATE only matches an unused code."""
+        result = await self.s.execute(
+            update(InviteRow)
+            .where(InviteRow.code == code, InviteRow.used_by.is_(None))
+            .values(used_by=telegram_id, used_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+
+def _outbox_to_core(row: OutboxRowModel) -> OutboxRow:
+    return OutboxRow(
+        id=row.id,
+        recipient_id=row.recipient_id,
+        message=OutgoingMessage.from_json(row.payload),
+        due_at=row.due_at,
+        dedupe_key=row.dedupe_key,
+        status=Status(row.status),
+        attempts=row.attempts,
+        last_error=row.last_error,
+        claimed_until=row.claimed_until,
+        sent_at=row.sent_at,
+        expires_at=row.expires_at,
+        created_at=row.created_at,
+    )
+
+
+class SqlOutbox:
+    """The outbox; claiming uses FOR UPDATE SKIP LOCKED where the database has it."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def enqueue(self, row: OutboxRow) -> bool:
+        exists = await self.s.scalar(
+            select(OutboxRowModel.id).where(OutboxRowModel.dedupe_key == row.dedupe_key)
+        )
+        if exists is not None:
+            return False
+        model = OutboxRowModel(
+            recipient_id=row.recipient_id,
+            payload=row.message.to_json(),
+            due_at=row.due_at,
+            dedupe_key=row.dedupe_key,
+            status=str(row.status),
+            attempts=row.attempts,
+            expires_at=row.expires_at,
+            created_at=row.created_at or row.due_at,
+        )
+        try:
+            async with self.s.begin_nested():
+                self.s.add(model)
+                await self.s.flush()
+        except IntegrityError:
+            return False  # a concurrent writer used the same key first
+        row.id = model.id
+        return True
+
+    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxRow]:
+        claimable = or_(
+            OutboxRowModel.status == Status.PENDING,
+            and_(OutboxRowModel.status == Status.SENDING, OutboxRowModel.claimed_until < now),
+        )
+        stmt = (
+            select(OutboxRowModel)
+            .where(claimable, OutboxRowModel.due_at <= now)
+            .order_by(OutboxRowModel.due_at, OutboxRowModel.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = list(await self.s.scalars(stmt))
+        for r in rows:
+            r.status = Status.SENDING
+            r.claimed_until = lease_until
+            r.attempts += 1
+        await self.s.flush()
+        return [_outbox_to_core(r) for r in rows]
+
+    async def save(self, row: OutboxRow) -> None:
+        values: dict[str, Any] = {
+            "status": str(row.status),
+            "attempts": row.attempts,
+            "last_error": row.last_error,
+            "claimed_until": row.claimed_until,
+            "sent_at": row.sent_at,
+            "due_at": row.due_at,
+        }
+        await self.s.execute(
+            update(OutboxRowModel)
+            .where(OutboxRowModel.id == row.id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def cancel_pending_for(self, recipient_id: int, status: str, reason: str) -> int:
+        result = await self.s.execute(
+            update(OutboxRowModel)
+            .where(
+                OutboxRowModel.recipient_id == recipient_id,
+                OutboxRowModel.status == Status.PENDING,
+            )
+            .values(status=status, last_error=reason)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0))
+
+    async def get_by_key(self, dedupe_key: str) -> OutboxRow | None:
+        row = await self.s.scalar(
+            select(OutboxRowModel).where(OutboxRowModel.dedupe_key == dedupe_key)
+        )
+        return None if row is None else _outbox_to_core(row)

@@ -1,0 +1,71 @@
+"""The SQL unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories import SqlConsents, SqlInvites, SqlOutbox, SqlPeople, SqlProfiles
+
+
+class SqlUnitOfWork:
+    """Implements core.ports.UnitOfWork over SQLAlchemy."""
+
+    people: SqlPeople
+    consents: SqlConsents
+    profiles: SqlProfiles
+    invites: SqlInvites
+    outbox: SqlOutbox
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        """The open session (only inside `async with`)."""
+        if self._session is None:
+            raise RuntimeError("unit of work used outside 'async with'")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        s = self._sessions()
+        self._session = s
+        self.people = SqlPeople(s)
+        self.consents = SqlConsents(s)
+        self.profiles = SqlProfiles(s)
+        self.invites = SqlInvites(s)
+        self.outbox = SqlOutbox(s)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        """Make everything since the last commit durable."""
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        """Discard everything since the last commit."""
+        await self.session.rollback()
+
+
+class SqlUnitOfWorkFactory:
+    """Callable that hands a fresh unit of work to each use case."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)

@@ -1,0 +1,206 @@
+"""The durable outbox: retry after flood control, blocked users, restarts, duplicates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.app import dispatcher_of
+from core.delivery import claim_batch, enqueue
+from core.outbox import DeliveryPolicy, OutgoingMessage, Status
+from storage.rows import OutboxRowModel
+from tests.support.journeys import onboard
+
+
+async def put(bot, recipient: int, key: str, text: str | None = None, **kwargs) -> bool:
+    now = bot.clock.now()
+    async with bot.services.uow() as uow:
+        added = await enqueue(
+            uow,
+            recipient_id=recipient,
+            message=OutgoingMessage(text=text or f"Hello <b>{key}</b>"),
+            due_at=kwargs.pop("due_at", now),
+            dedupe_key=key,
+            now=now,
+            **kwargs,
+        )
+        await uow.commit()
+    return added
+
+
+async def row(bot, key: str):
+    async with bot.services.uow() as uow:
+        return await uow.outbox.get_by_key(key)
+
+
+def texts_to(bot, chat_id: int) -> list[str]:
+    return [m.text for m in bot.fake.sent(chat_id)]
+
+
+async def test_due_messages_are_sent_once_and_future_ones_wait(make_bot):
+    bot = await make_bot()
+    await put(bot, 501, "a")
+    await put(bot, 502, "b")
+    await put(bot, 503, "later", due_at=bot.clock.now() + timedelta(minutes=10))
+    assert await put(bot, 501, "a") is False  # same dedupe key: not added twice
+
+    assert await bot.dispatch() == 2
+    assert await bot.dispatch() == 0
+    assert texts_to(bot, 501) == ["Hello <b>a</b>"]
+    assert texts_to(bot, 503) == []
+    sent = await row(bot, "a")
+    assert sent.status == Status.SENT and sent.sent_at == bot.clock.now() and sent.attempts == 1
+
+    bot.clock.advance(minutes=10)
+    assert await bot.dispatch() == 1
+    assert texts_to(bot, 503) == ["Hello <b>later</b>"]
+
+
+async def test_catalogue_messages_render_in_the_recipients_language(make_bot):
+    bot = await make_bot()
+    ko = bot.client(504, language_code="ko")
+    await onboard(bot.client(505, "Ann"))  # an English speaker for contrast
+    await ko.command("start")
+    await ko.press("동의합니다")
+    now = bot.clock.now()
+    async with bot.services.uow() as uow:
+        for rid in (504, 505):
+            await enqueue(
+                uow,
+                recipient_id=rid,
+                now=now,
+                due_at=now,
+                dedupe_key=f"k{rid}",
+                message=OutgoingMessage(key="help.unknown_command", params={"command": "<x>"}),
+            )
+        await uow.commit()
+    await bot.dispatch()
+    assert "&lt;x&gt;" in bot.fake.sent(504)[-1].text and "/help" in bot.fake.sent(504)[-1].text
+    assert bot.fake.sent(505)[-1].text.startswith("I don't know the command &lt;x&gt;")
+    assert bot.fake.sent(504)[-1].text != bot.fake.sent(505)[-1].text
+
+
+async def test_retry_after_is_honoured_without_losing_or_doubling(make_bot):
+    bot = await make_bot()
+    for i in range(3):
+        await put(bot, 510 + i, f"r{i}")
+    bot.fake.fail_next("sendMessage", retry_after=7)
+
+    await bot.dispatch()
+    first = await row(bot, "r0")
+    assert first.status == Status.PENDING and first.attempts == 0
+    assert first.due_at == bot.clock.now() + timedelta(seconds=7)
+    assert "RetryAfter" in (first.last_error or "")
+    assert all(not bot.fake.sent(510 + i) for i in range(3))  # everything paused
+
+    bot.clock.advance(seconds=3)
+    assert await bot.dispatch() == 0  # still inside the pause
+
+    bot.clock.advance(seconds=4)
+    await bot.dispatch()
+    for i in range(3):
+        assert len(bot.fake.sent(510 + i)) == 1
+        assert (await row(bot, f"r{i}")).status == Status.SENT
+
+
+async def test_forbidden_marks_user_unreachable_and_stops_sending(make_bot):
+    bot = await make_bot()
+    user = bot.client(520)
+    await onboard(user)
+    before = len(bot.fake.sent(520))
+    bot.fake.block(520)
+    await put(bot, 520, "x1")
+    await put(bot, 520, "x2", due_at=bot.clock.now() + timedelta(hours=1))
+    await bot.dispatch()
+
+    async with bot.services.uow() as uow:
+        person = await uow.people.get(520)
+    assert person is not None and person.unreachable_at == bot.clock.now()
+    assert (await row(bot, "x1")).status == Status.UNREACHABLE
+    assert (await row(bot, "x2")).status == Status.UNREACHABLE
+
+    await put(bot, 520, "x3")
+    bot.fake.unblock(520)
+    calls_before = len(bot.fake.calls)
+    await bot.dispatch()
+    assert (await row(bot, "x3")).status == Status.UNREACHABLE
+    assert len(bot.fake.calls) == calls_before  # not even tried
+    assert len(bot.fake.sent(520)) == before
+
+    await user.command("start")  # they came back: reachable again
+    async with bot.services.uow() as uow:
+        person = await uow.people.get(520)
+    assert person is not None and person.unreachable_at is None
+
+
+async def test_other_errors_back_off_then_give_up_with_the_error_recorded(make_bot):
+    bot = await make_bot()  # max_attempts = 3 in the test settings
+    await put(bot, 530, "e")
+    bot.fake.fail_next("sendMessage", status=502, description="Bad Gateway", times=10)
+    for _ in range(3):
+        await bot.dispatch()
+        bot.clock.advance(minutes=30)
+    failed = await row(bot, "e")
+    assert failed.status == Status.FAILED and failed.attempts == 3
+    assert "Bad Gateway" in (failed.last_error or "")
+    assert bot.fake.sent(530) == []
+
+
+async def test_rejected_content_fails_at_once(make_bot):
+    bot = await make_bot()
+    await put(bot, 531, "bad", text="<b>unclosed")
+    await bot.dispatch()
+    failed = await row(bot, "bad")
+    assert failed.status == Status.FAILED and failed.attempts == 1
+    assert "can't parse entities" in (failed.last_error or "").lower()
+    bot.fake.rejections.clear()  # we provoked this one on purpose
+
+
+async def test_restart_in_the_middle_loses_nothing_and_duplicates_nothing(make_bot):
+    bot = await make_bot()
+    recipients = list(range(600, 640))
+    for rid in recipients:
+        await put(bot, rid, f"m{rid}")
+
+    # A dispatcher claims a batch and dies before sending it (a crash, not a clean stop).
+    leased = await claim_batch(
+        bot.services.uow, now=bot.clock.now(), limit=10, policy=DeliveryPolicy()
+    )
+    assert len(leased) == 10
+    # Another batch is really sent, then the process restarts.
+    dispatcher_batch = 15
+    await dispatcher_of(bot.app)._send_batch(
+        await claim_batch(
+            bot.services.uow, now=bot.clock.now(), limit=dispatcher_batch, policy=DeliveryPolicy()
+        )
+    )
+    await bot.restart()
+
+    await bot.dispatch()  # the crashed lease is still held: those 10 wait
+    bot.clock.advance(seconds=61)  # the lease expires
+    await bot.dispatch()
+
+    for rid in recipients:
+        assert texts_to(bot, rid) == [f"Hello <b>m{rid}</b>"], rid
+    async with bot.services.uow() as uow:
+        counts = dict(
+            (
+                await uow.session.execute(
+                    select(OutboxRowModel.status, func.count()).group_by(OutboxRowModel.status)
+                )
+            ).all()
+        )
+    assert counts == {"sent": 40}
+
+
+async def test_two_dispatchers_share_the_work_without_duplicates(make_bot):
+    first = await make_bot()
+    second = await make_bot(fake=first.fake)
+    for rid in range(700, 760):
+        await put(first, rid, f"d{rid}")
+    import asyncio
+
+    await asyncio.gather(first.dispatch(), second.dispatch())
+    for rid in range(700, 760):
+        assert len(first.fake.sent(rid)) == 1, rid

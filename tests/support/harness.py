@@ -1,0 +1,105 @@
+"""The bot under test: a real Application over the fake Bot API, restartable on one database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.app import (
+    build_application,
+    dispatcher_of,
+    services_of,
+    start_without_polling,
+    stop_without_polling,
+)
+from bot.config import Settings
+from handlers.services import Services
+from tests.support.client import UserClient
+from tests.support.fake_bot_api import FakeBotApi
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+def settings_for(db_url: str, **overrides: Any) -> Settings:
+    """Test settings: the given database, a fast outbox, plus section overrides."""
+    data: dict[str, Any] = {
+        "telegram": {"token": TOKEN, "username": "forumbot_test_bot"},
+        "database": {"url": db_url},
+        "outbox": {"max_per_second": 1000, "max_attempts": 3},
+        "event": {"name": "Korea-EU Quantum Research Forum"},
+    }
+    for section, values in overrides.items():
+        data.setdefault(section, {}).update(values)
+    return Settings(**data)
+
+
+class BotUnderTest:
+    """One running Application; `restart()` replaces it with a fresh one on the same data."""
+
+    def __init__(self, settings: Settings, clock: Any, fake: FakeBotApi) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.fake = fake
+        self.errors: list[BaseException] = []
+        self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
+
+    @classmethod
+    async def create(
+        cls, *, db_url: str, clock: Any, fake: FakeBotApi | None = None, **overrides: Any
+    ) -> BotUnderTest:
+        bot = cls(settings_for(db_url, **overrides), clock, fake or FakeBotApi())
+        await bot.start()
+        return bot
+
+    async def start(self) -> None:
+        app = build_application(
+            self.settings, request=self.fake, clock=self.clock, start_dispatcher_job=False
+        )
+
+        async def collect(_update: object, context: Any) -> None:
+            self.errors.append(context.error)
+
+        app.add_error_handler(collect)
+        await start_without_polling(app)
+        self.app = app
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await stop_without_polling(self.app)
+            self.app = None
+
+    async def restart(self) -> None:
+        """Stop this Application and start a new one: only the database carries state over."""
+        await self.stop()
+        await self.start()
+
+    # The client talks to whichever Application is current, so it survives restarts.
+    @property
+    def bot(self) -> Any:
+        assert self.app is not None
+        return self.app.bot
+
+    async def process_update(self, update: Any) -> None:
+        assert self.app is not None
+        await self.app.process_update(update)
+
+    @property
+    def services(self) -> Services:
+        assert self.app is not None
+        return services_of(self.app)
+
+    async def dispatch(self) -> int:
+        """Run the outbox dispatcher once, as the repeating job would."""
+        assert self.app is not None
+        return await dispatcher_of(self.app).run_once()
+
+    def client(self, user_id: int, first_name: str = "Test", **kwargs: Any) -> UserClient:
+        assert self.app is not None
+        return UserClient(self, self.fake, user_id, first_name, **kwargs)
+
+    def assert_clean(self) -> None:
+        """No handler error, no unknown Bot API method, nothing Telegram would have rejected."""
+        assert not self.errors, f"handler errors: {self.errors!r}"
+        assert not self.fake.problems, f"unknown Bot API methods: {self.fake.problems!r}"
+        assert not self.fake.rejections, f"Telegram would reject: {self.fake.rejections!r}"
