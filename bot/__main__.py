@@ -7,7 +7,9 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, Update
+from telegram.error import TelegramError
 
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, config_path, load_settings, require_token
@@ -29,7 +31,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="TOML config file (default: $FORUMBOT_CONFIG, else ./config.toml)",
     )
-    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING… (default INFO)")
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+        help="default INFO",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser(
@@ -68,6 +76,30 @@ def _parser() -> argparse.ArgumentParser:
         "their t.me deep links, one per line.",
     )
     create.add_argument("--count", type=int, default=1, help="how many (1-10000, default 1)")
+
+    match = sub.add_parser(
+        "match",
+        help="preview partner suggestions",
+        description="Partner suggestions outside the chat.",
+    )
+    match_sub = match.add_subparsers(dest="match_command", required=True, metavar="ACTION")
+    rank = match_sub.add_parser(
+        "rank",
+        help="rank partners for every profile of a JSON-lines file",
+        description="Read profiles (JSON lines: id, name, organisation, country, expertise, "
+        "offers, seeks, bio, publications) and write, per profile, its suggestions "
+        "best first with scores and reasons. Uses the [matching] settings.",
+    )
+    rank.add_argument("--profiles", required=True, metavar="PROFILES.jsonl")
+    rank.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        help="suggestions per profile (0 = every other profile, scored)",
+    )
+    rank.add_argument(
+        "--out", required=True, metavar="OUT.jsonl", help="output file ('-' = stdout)"
+    )
     return parser
 
 
@@ -81,7 +113,7 @@ def _check(settings: Settings) -> int:
     print("configuration OK")
     print(f"  telegram.token: {token}")
     print(f"  telegram.api_base_url: {settings.telegram.api_base_url}")
-    print(f"  database.url: {settings.database.url}")
+    print(f"  database.url: {settings.database.safe_url()}")
     print(f"  organisers: {len(settings.organisers.telegram_ids)}")
     print(f"  event: {settings.event.name} ({settings.event.timezone})")
     print(f"  access.mode: {settings.access.mode}")
@@ -110,10 +142,37 @@ async def _invites(settings: Settings, count: int) -> list[str]:
     return [deep_link(username, code) for code in codes]
 
 
-def _run(settings: Settings) -> int:
-    from bot.app import build_application
+def _match_rank(settings: Settings, profiles: str, top: int, out: str) -> int:
+    import time
+    from pathlib import Path
 
+    from bot.app import match_settings
+    from bot.match_rank import ProfileFileError, rank, read_profiles, write_rankings
+
+    if top < 0:
+        return _fail("--top must be 0 (all) or more")
+    started = time.perf_counter()
+    try:
+        people = read_profiles(Path(profiles))
+    except FileNotFoundError:
+        return _fail(f"{profiles}: no such file")
+    except ProfileFileError as exc:
+        return _fail(f"{profiles}: {exc}")
+    rows = rank(people, top, match_settings(settings).preferences)
+    if out == "-":
+        written = write_rankings(rows, sys.stdout)
+    else:
+        with open(out, "w", encoding="utf-8") as f:
+            written = write_rankings(rows, f)
+    took = time.perf_counter() - started
+    print(f"ranked {written} profiles in {took:.1f} s -> {out}", file=sys.stderr)
+    return 0
+
+
+def _run(settings: Settings) -> int:
     token = require_token(settings)
+    from bot.app import build_application  # imported late: keeps --help and errors fast
+
     asyncio.run(upgrade(settings.database.url))
     app = build_application(settings, token=token)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
@@ -130,8 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(settings)
         if args.command == "db":
             asyncio.run(upgrade(settings.database.url))
-            print(f"database at {settings.database.url} is up to date")
+            print(f"database at {settings.database.safe_url()} is up to date")
             return 0
+        if args.command == "match":
+            return _match_rank(settings, args.profiles, args.top, args.out)
         if args.command == "invites":
             if not 1 <= args.count <= 10_000:
                 return _fail("--count must be between 1 and 10000")
@@ -141,6 +202,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(settings)
     except ConfigError as exc:
         return _fail(f"config error: {exc}")
+    except TelegramError as exc:
+        return _fail(f"the Bot API at {settings.telegram.api_base_url} answered: {exc}")
+    except (OSError, SQLAlchemyError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        return _fail(f"cannot use the database at {settings.database.safe_url()}: {reason}")
 
 
 if __name__ == "__main__":

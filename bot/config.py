@@ -12,8 +12,11 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 
 class _Section(BaseModel):
@@ -34,6 +37,24 @@ class DatabaseSettings(_Section):
     """Where data lives."""
 
     url: str = "sqlite+aiosqlite:///forumbot.db"
+
+    @field_validator("url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("not a database URL (e.g. sqlite+aiosqlite:///forumbot.db)") from None
+        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+            raise ValueError(
+                f"driver {url.drivername!r} is not supported: use sqlite+aiosqlite:///FILE "
+                "or postgresql+asyncpg://USER:PASSWORD@HOST/DB"
+            )
+        return value
+
+    def safe_url(self) -> str:
+        """The URL with any password masked, for printing."""
+        return make_url(self.url).render_as_string(hide_password=True)
 
 
 class OrganiserSettings(_Section):
@@ -78,6 +99,19 @@ class OutboxSettings(_Section):
     max_attempts: int = Field(default=5, ge=1, le=100)
 
 
+class MatchingSettings(_Section):
+    """Organiser preferences for partner suggestions."""
+
+    #: Added to the score of pairs across delegations (EU <-> Korea).
+    cross_delegation_bonus: float = Field(default=0.1, ge=0, le=1)
+    #: Never suggest people from one's own organisation (they can meet at home).
+    exclude_same_organisation: bool = True
+    #: After this many different people were shown someone, push them down (0 = no cap).
+    exposure_cap: int = Field(default=40, ge=0)
+    #: How long a skipped person stays out of one's suggestions.
+    skip_for_hours: float = Field(default=72, ge=0)
+
+
 class Settings(BaseSettings):
     """All forumbot settings; see config.example.toml for each key."""
 
@@ -95,6 +129,7 @@ class Settings(BaseSettings):
     i18n: I18nSettings = Field(default_factory=I18nSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    matching: MatchingSettings = Field(default_factory=MatchingSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -141,13 +176,24 @@ def load_settings(path: Path | None) -> Settings:
         if err["type"] == "extra_forbidden":
             msg = f"unknown key '{key}'{where}: remove it or check its spelling"
         else:
-            secret = any(word in key for word in ("token", "url", "password"))
+            loc = [str(x) for x in err["loc"]]
+            secret = (
+                len(loc) == 1
+                or loc[0] in ("telegram", "database")
+                or any(word in key for word in ("token", "url", "password"))
+            )
             got = "" if secret else f" (got {err.get('input')!r})"
             msg = f"'{key}'{where}: {err['msg']}{got}"
         more = len(exc.errors()) - 1
         if more:
             msg += f" (and {more} more problem{'s' if more > 1 else ''})"
         raise ConfigError(msg) from None
+    except SettingsError as exc:
+        # Raised for environment variables whose value is not valid JSON for a list or table.
+        raise ConfigError(
+            f"environment: {exc} (FORUMBOT_* values for lists need JSON, "
+            f"e.g. FORUMBOT_ORGANISERS__TELEGRAM_IDS='[123, 456]')"
+        ) from None
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None
 
