@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,11 +15,13 @@ from telegram.request import BaseRequest
 from bot.clock import SystemClock
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
+from core.matching import MatchPreferences
 from core.onboarding import AccessPolicy
 from core.outbox import DeliveryPolicy
+from core.partners import Matchmaker, MatchSettings
 from core.ports import Clock
 from handlers import help as help_
-from handlers import profile, start
+from handlers import partners, profile, start
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.help import bot_commands, menu_languages
 from handlers.services import Services
@@ -39,6 +41,8 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(start.handlers())
     # Profile: /profile, /cancel and the pf:* buttons.
     app.add_handlers(profile.handlers())
+    # Partner suggestions: /partners, /saved and the pt:* buttons.
+    app.add_handlers(partners.handlers())
     # /help.
     app.add_handlers(help_.handlers())
     # Typed answers to the open profile question (text, then anything else).
@@ -47,6 +51,19 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(help_.fallback_handlers())
     # One polite error handler for everything.
     app.add_error_handler(help_.on_error)
+
+
+def match_settings(settings: Settings) -> MatchSettings:
+    """Organiser preferences for the matching engine, from config."""
+    m = settings.matching
+    return MatchSettings(
+        preferences=MatchPreferences(
+            cross_delegation_bonus=m.cross_delegation_bonus,
+            exclude_same_organisation=m.exclude_same_organisation,
+            exposure_cap=m.exposure_cap or None,
+        ),
+        skip_for=timedelta(hours=m.skip_for_hours),
+    )
 
 
 def build_application(
@@ -95,6 +112,7 @@ def build_application(
         default_language=settings.i18n.default_language,
         event_timezone=ZoneInfo(settings.event.timezone),
         event_name=settings.event.name,
+        matchmaker=Matchmaker(match_settings(settings)),
     )
     app.bot_data[SERVICES_KEY] = services
     app.bot_data[DISPATCHER_KEY] = dispatcher
@@ -143,6 +161,14 @@ async def _post_init(app: ForumApp) -> None:
                 job.job.modify(next_run_time=datetime.now(UTC))
 
         services.wake_outbox = wake
+        # Another process may have changed profiles: rebuild the suggestion index now and then.
+        app.job_queue.run_repeating(
+            lambda _ctx: _invalidate(services), interval=600, first=600, name="matching-refresh"
+        )
+
+
+async def _invalidate(services: Services) -> None:
+    services.matchmaker.invalidate()
 
 
 async def _post_shutdown(app: ForumApp) -> None:

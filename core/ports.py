@@ -7,6 +7,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from core.interests import Interest, InterestKind
 from core.invites import Invite
 from core.outbox import OutboxRow
 from core.people import Consent, Person
@@ -30,6 +31,8 @@ class PeopleRepository(Protocol):
 
     async def mark_unreachable(self, telegram_id: int, at: datetime) -> None: ...
 
+    async def unreachable_ids(self) -> list[int]: ...
+
 
 class ConsentRepository(Protocol):
     """The append-only log of consent decisions."""
@@ -45,6 +48,24 @@ class ProfileRepository(Protocol):
     async def get(self, telegram_id: int) -> Profile | None: ...
 
     async def save(self, profile: Profile) -> None: ...
+
+    async def all_matchable(self) -> list[Profile]: ...
+
+
+class InterestRepository(Protocol):
+    """Saved / skipped / requested decisions, and which suggestions were shown to whom."""
+
+    async def add(self, interest: Interest) -> None: ...
+
+    async def remove(self, actor_id: int, target_id: int, kind: InterestKind) -> bool: ...
+
+    async def by_actor(self, actor_id: int) -> list[Interest]: ...
+
+    async def between(self, actor_id: int, target_id: int) -> list[Interest]: ...
+
+    async def record_impression(self, viewer_id: int, target_id: int, at: datetime) -> None: ...
+
+    async def exposure_counts(self) -> dict[int, int]: ...
 
 
 class InviteRepository(Protocol):
@@ -92,6 +113,9 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def interests(self) -> InterestRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

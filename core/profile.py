@@ -19,6 +19,20 @@ class Kind(StrEnum):
     COUNTRY = "country"
     CHOICE = "choice"
     KEYWORDS = "keywords"
+    PUBLICATIONS = "publications"
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """A paper the person pasted or the organisers imported; its text feeds the matching."""
+
+    title: str
+    abstract: str = ""
+
+
+#: Who may see a profile: everyone, only meeting partners, or nobody through suggestions.
+VISIBILITIES = ("all", "meetings", "hidden")
+MAX_PUBLICATIONS = 10
 
 
 SECTORS = ("academia", "industry", "public", "other")
@@ -34,6 +48,8 @@ class FieldSpec:
     required: bool = True
     max_length: int = 200
     choices: tuple[str, ...] = ()
+    #: False for fields offered only through /profile editing (long, optional extras).
+    onboarding: bool = True
 
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -47,8 +63,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("seeks", Kind.TEXT, max_length=1000),
     FieldSpec("he_interests", Kind.TEXT, required=False, max_length=500),
     FieldSpec("bio", Kind.TEXT, required=False, max_length=500),
+    FieldSpec("publications", Kind.PUBLICATIONS, required=False, max_length=4000, onboarding=False),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+ONBOARDING_FIELDS = tuple(f.name for f in FIELDS if f.onboarding)
 _BY_NAME = {f.name: f for f in FIELDS}
 
 
@@ -75,8 +93,12 @@ class Profile:
     seeks: str | None = None
     he_interests: str | None = None
     bio: str | None = None
+    publications: list[Publication] = field(default_factory=list)
     #: Optional fields the person chose to skip, so onboarding does not ask them again.
     skipped: list[str] = field(default_factory=list)
+    visibility: str = "all"
+    #: Fields the person keeps to themselves (never shown on cards to others).
+    hidden_fields: list[str] = field(default_factory=list)
 
     def is_answered(self, name: str) -> bool:
         """A field counts as answered when it has a value or was explicitly skipped."""
@@ -86,7 +108,7 @@ class Profile:
     def next_unanswered(self) -> str | None:
         """The first question onboarding still has to ask, or None when it is done."""
         for f in FIELDS:
-            if not self.is_answered(f.name):
+            if f.onboarding and not self.is_answered(f.name):
                 return f.name
         return None
 
@@ -105,7 +127,19 @@ def clean_text(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
-def parse_answer(name: str, raw: str) -> str | list[Keyword]:
+def parse_publications(text: str) -> list[Publication]:
+    """Blocks separated by blank lines; each block's first line is the title, the rest abstract."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    if len(blocks) > MAX_PUBLICATIONS:
+        raise InvalidAnswer(reason="too_many", field="publications", limit=MAX_PUBLICATIONS)
+    out = []
+    for block in blocks:
+        title, _, abstract = block.partition("\n")
+        out.append(Publication(" ".join(title.split())[:300], " ".join(abstract.split())))
+    return out
+
+
+def parse_answer(name: str, raw: str) -> str | list[Keyword] | list[Publication]:
     """Validate and normalise one typed answer; raises InvalidAnswer with a reason code."""
     fs = spec(name)
     text = clean_text(raw)
@@ -126,6 +160,8 @@ def parse_answer(name: str, raw: str) -> str | list[Keyword]:
         if text not in fs.choices:
             raise InvalidAnswer(reason="bad_choice", field=name)
         return text
+    if fs.kind is Kind.PUBLICATIONS:
+        return parse_publications(text)
     keywords = normalise_keywords(text)
     if not keywords:
         raise InvalidAnswer(reason="empty", field=name)

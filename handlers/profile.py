@@ -8,7 +8,16 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from core import profile_editing
 from core.countries import COMMON_COUNTRY_CODES, country_by_code
 from core.errors import InvalidAnswer, NotConsented, NotFound
-from core.profile import CAREER_STAGES, FIELD_NAMES, FIELDS, SECTORS, Kind, Profile, spec
+from core.profile import (
+    CAREER_STAGES,
+    FIELD_NAMES,
+    FIELDS,
+    ONBOARDING_FIELDS,
+    SECTORS,
+    Kind,
+    Profile,
+    spec,
+)
 from core.taxonomy import Keyword, term_by_id
 from handlers.callbacks import as_int, pack, unpack
 from handlers.common import Button, ack, alert, chunk, clip, reply
@@ -48,6 +57,8 @@ def field_value(t: Translator, profile: Profile, name: str) -> str:
         return t(f"career.{value}")
     if name == "expertise":
         return keyword_labels(t, value)
+    if name == "publications":
+        return "; ".join(p.title for p in value)
     return str(value)
 
 
@@ -75,6 +86,8 @@ def render_card(t: Translator, profile: Profile) -> Safe:
         he=val("he_interests", 400),
         bio_label=t("field.bio"),
         bio=val("bio", 500),
+        pubs_label=t("field.publications"),
+        pubs=val("publications", 300),
     )
 
 
@@ -94,7 +107,9 @@ def question(t: Translator, profile: Profile, name: str, mode: str) -> Safe:
     """The question for one field; when editing, with the current value."""
     parts = []
     if mode == "onboarding":
-        parts.append(t("ask.progress", n=FIELD_NAMES.index(name) + 1, total=len(FIELD_NAMES)))
+        parts.append(
+            t("ask.progress", n=ONBOARDING_FIELDS.index(name) + 1, total=len(ONBOARDING_FIELDS))
+        )
     parts.append(t(f"ask.{name}"))
     current = field_value(t, profile, name)
     if mode == "edit" and current and spec(name).kind in (Kind.TEXT, Kind.KEYWORDS):
@@ -159,7 +174,7 @@ async def show_done(update: Update, ctx: BotContext, t: Translator, *, welcome_b
     await show_card(update, t, profile, intro=t("profile.done"))
 
 
-async def _consent_first(update: Update, ctx: BotContext, t: Translator) -> None:
+async def consent_first(update: Update, ctx: BotContext, t: Translator) -> None:
     from handlers.start import send_notice
 
     await reply(update, t("consent.required"))
@@ -181,6 +196,7 @@ async def _after_answer(
     result: profile_editing.AnswerResult,
     confirmation: Safe,
 ) -> None:
+    ctx.services.matchmaker.refresh(result.profile)
     if result.next_field is not None:
         await ask_field(update, ctx, t, result.next_field, result.mode, prefix=confirmation)
     elif result.mode == "onboarding":
@@ -224,7 +240,7 @@ async def text_answer(update: Update, ctx: BotContext) -> None:
     try:
         result = await profile_editing.answer(ctx.services.uow, user.id, message.text or "")
     except NotConsented:
-        await _consent_first(update, ctx, t)
+        await consent_first(update, ctx, t)
         return
     except NotFound:
         await reply(update, t("help.unknown_text"))
@@ -244,7 +260,7 @@ async def other_message(update: Update, ctx: BotContext) -> None:
     try:
         person, _ = await profile_editing.load(ctx.services.uow, user.id)
     except NotConsented:
-        await _consent_first(update, ctx, t)
+        await consent_first(update, ctx, t)
         return
     await reply(update, t("invalid.not_text") if person.awaiting_field else t("help.unknown_text"))
 
@@ -306,7 +322,7 @@ async def button(update: Update, ctx: BotContext) -> None:
         await _after_answer(update, ctx, t, result, _confirmation(t, name, result.profile))
     except NotConsented:
         await ack(update)
-        await _consent_first(update, ctx, t)
+        await consent_first(update, ctx, t)
     except InvalidAnswer as err:
         await alert(update, t(f"invalid.{err.params.get('reason', 'bad_choice')}"))
 
@@ -320,7 +336,7 @@ async def profile_command(update: Update, ctx: BotContext) -> None:
     try:
         _, profile = await profile_editing.load(ctx.services.uow, user.id)
     except NotConsented:
-        await _consent_first(update, ctx, t)
+        await consent_first(update, ctx, t)
         return
     await show_card(update, t, profile)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from core.onboarding import AccessPolicy, UowFactory
+from core.partners import Matchmaker
 from core.ports import Clock
 
 
@@ -20,5 +21,6 @@ class Services:
     default_language: str = "en"
     event_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
     event_name: str = "Research networking forum"
+    matchmaker: Matchmaker = field(default_factory=Matchmaker)
     #: Asks the outbox dispatcher to run soon (after a use case enqueued something).
     wake_outbox: Callable[[], None] = lambda: None

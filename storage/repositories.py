@@ -6,16 +6,26 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.interests import Interest, InterestKind
 from core.invites import Invite
 from core.outbox import OutboxRow, OutgoingMessage, Status
-from core.people import Consent, Person
-from core.profile import Profile
+from core.people import NOTICE_VERSION, Consent, Person
+from core.profile import Profile, Publication
 from core.taxonomy import Keyword
-from storage.rows import ConsentRow, InviteRow, OutboxRowModel, PersonRow, ProfileRow
+from storage.rows import (
+    ConsentRow,
+    ImpressionRow,
+    InterestRow,
+    InviteRow,
+    OutboxRowModel,
+    PersonRow,
+    ProfileRow,
+    PublicationRow,
+)
 
 
 class SqlPeople:
@@ -68,6 +78,12 @@ class SqlPeople:
             .values(unreachable_at=at)
         )
 
+    async def unreachable_ids(self) -> list[int]:
+        rows = await self.s.scalars(
+            select(PersonRow.telegram_id).where(PersonRow.unreachable_at.is_not(None))
+        )
+        return list(rows)
+
 
 class SqlConsents:
     """Consent log."""
@@ -112,10 +128,8 @@ class SqlProfiles:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
 
-    async def get(self, telegram_id: int) -> Profile | None:
-        row = await self.s.get(ProfileRow, telegram_id)
-        if row is None:
-            return None
+    @staticmethod
+    def _to_core(row: ProfileRow, publications: list[Publication]) -> Profile:
         profile = Profile(telegram_id=row.telegram_id)
         for name in _PROFILE_TEXT:
             setattr(profile, name, getattr(row, name))
@@ -123,7 +137,24 @@ class SqlProfiles:
             Keyword(label=str(k["label"]), term_id=k.get("term_id")) for k in row.expertise or []
         ]
         profile.skipped = [str(x) for x in row.skipped or []]
+        profile.visibility = row.visibility or "all"
+        profile.hidden_fields = [str(x) for x in row.hidden_fields or []]
+        profile.publications = publications
         return profile
+
+    async def _publications(self, telegram_id: int) -> list[Publication]:
+        rows = await self.s.scalars(
+            select(PublicationRow)
+            .where(PublicationRow.telegram_id == telegram_id)
+            .order_by(PublicationRow.position)
+        )
+        return [Publication(r.title, r.abstract) for r in rows]
+
+    async def get(self, telegram_id: int) -> Profile | None:
+        row = await self.s.get(ProfileRow, telegram_id)
+        if row is None:
+            return None
+        return self._to_core(row, await self._publications(telegram_id))
 
     async def save(self, profile: Profile) -> None:
         row = await self.s.get(ProfileRow, profile.telegram_id)
@@ -134,7 +165,44 @@ class SqlProfiles:
             setattr(row, name, getattr(profile, name))
         row.expertise = [{"label": k.label, "term_id": k.term_id} for k in profile.expertise]
         row.skipped = list(profile.skipped)
+        row.visibility = profile.visibility
+        row.hidden_fields = list(profile.hidden_fields)
         await self.s.flush()
+        if await self._publications(profile.telegram_id) != profile.publications:
+            await self.s.execute(
+                delete(PublicationRow).where(PublicationRow.telegram_id == profile.telegram_id)
+            )
+            for position, pub in enumerate(profile.publications):
+                self.s.add(
+                    PublicationRow(
+                        telegram_id=profile.telegram_id,
+                        position=position,
+                        title=pub.title,
+                        abstract=pub.abstract,
+                    )
+                )
+            await self.s.flush()
+
+    async def all_matchable(self) -> list[Profile]:
+        """Complete profiles of consented, reachable people (with their publications)."""
+        rows = list(
+            await self.s.scalars(
+                select(ProfileRow)
+                .join(PersonRow, PersonRow.telegram_id == ProfileRow.telegram_id)
+                .where(
+                    PersonRow.unreachable_at.is_(None),
+                    PersonRow.consent_version >= NOTICE_VERSION,
+                )
+                .order_by(ProfileRow.telegram_id)
+            )
+        )
+        pubs: dict[int, list[Publication]] = {}
+        for p in await self.s.scalars(
+            select(PublicationRow).order_by(PublicationRow.telegram_id, PublicationRow.position)
+        ):
+            pubs.setdefault(p.telegram_id, []).append(Publication(p.title, p.abstract))
+        profiles = [self._to_core(r, pubs.get(r.telegram_id, [])) for r in rows]
+        return [p for p in profiles if p.is_complete()]
 
 
 class SqlInvites:
@@ -271,3 +339,85 @@ class SqlOutbox:
             select(OutboxRowModel).where(OutboxRowModel.dedupe_key == dedupe_key)
         )
         return None if row is None else _outbox_to_core(row)
+
+
+class SqlInterests:
+    """Interests and impressions tables."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, interest: Interest) -> None:
+        """Insert or refresh the time (a double tap or a repeated skip is one row)."""
+        key = (interest.actor_id, interest.target_id, str(interest.kind))
+        row = await self.s.get(InterestRow, key)
+        if row is not None:
+            row.at = interest.at
+            await self.s.flush()
+            return
+        try:
+            async with self.s.begin_nested():
+                self.s.add(
+                    InterestRow(
+                        actor_id=interest.actor_id,
+                        target_id=interest.target_id,
+                        kind=str(interest.kind),
+                        at=interest.at,
+                    )
+                )
+        except IntegrityError:
+            pass  # the same decision arrived twice at once: one row is enough
+
+    async def remove(self, actor_id: int, target_id: int, kind: InterestKind) -> bool:
+        result = await self.s.execute(
+            delete(InterestRow).where(
+                InterestRow.actor_id == actor_id,
+                InterestRow.target_id == target_id,
+                InterestRow.kind == str(kind),
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    @staticmethod
+    def _to_core(row: InterestRow) -> Interest:
+        return Interest(row.actor_id, row.target_id, InterestKind(row.kind), row.at)
+
+    async def by_actor(self, actor_id: int) -> list[Interest]:
+        rows = await self.s.scalars(
+            select(InterestRow)
+            .where(InterestRow.actor_id == actor_id)
+            .order_by(InterestRow.at.desc(), InterestRow.target_id)
+        )
+        return [self._to_core(r) for r in rows]
+
+    async def between(self, actor_id: int, target_id: int) -> list[Interest]:
+        rows = await self.s.scalars(
+            select(InterestRow).where(
+                InterestRow.actor_id == actor_id, InterestRow.target_id == target_id
+            )
+        )
+        return [self._to_core(r) for r in rows]
+
+    async def record_impression(self, viewer_id: int, target_id: int, at: datetime) -> None:
+        row = await self.s.get(ImpressionRow, (viewer_id, target_id))
+        if row is not None:
+            row.last_at = at
+            row.times += 1
+            await self.s.flush()
+            return
+        try:
+            async with self.s.begin_nested():
+                self.s.add(
+                    ImpressionRow(
+                        viewer_id=viewer_id, target_id=target_id, first_at=at, last_at=at, times=1
+                    )
+                )
+        except IntegrityError:
+            pass
+
+    async def exposure_counts(self) -> dict[int, int]:
+        """How many different people were shown each person."""
+        rows = await self.s.execute(
+            select(ImpressionRow.target_id, func.count()).group_by(ImpressionRow.target_id)
+        )
+        return {int(t): int(n) for t, n in rows.all()}

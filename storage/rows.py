@@ -61,6 +61,67 @@ class ProfileRow(Base):
     he_interests: Mapped[str | None] = mapped_column(Text)
     bio: Mapped[str | None] = mapped_column(Text)
     skipped: Mapped[list[Any]] = mapped_column(default=list)
+    visibility: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
+    hidden_fields: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+
+
+class PublicationRow(Base):
+    """Papers pasted by the person or imported by organisers, in the order given."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    telegram_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("profiles.telegram_id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    abstract: Mapped[str] = mapped_column(Text, default="")
+
+
+class InterestRow(Base):
+    """A viewer's decision about a suggested person; one row per (viewer, person, kind)."""
+
+    __tablename__ = "interests"
+
+    actor_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("people.telegram_id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    target_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("people.telegram_id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+        index=True,
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    at: Mapped[datetime]
+
+
+class ImpressionRow(Base):
+    """Which suggestion was shown to whom (for the popularity cap and statistics)."""
+
+    __tablename__ = "impressions"
+
+    viewer_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("people.telegram_id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    target_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("people.telegram_id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+        index=True,
+    )
+    first_at: Mapped[datetime]
+    last_at: Mapped[datetime]
+    times: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class InviteRow(Base):

@@ -7,7 +7,14 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.repositories import SqlConsents, SqlInvites, SqlOutbox, SqlPeople, SqlProfiles
+from storage.repositories import (
+    SqlConsents,
+    SqlInterests,
+    SqlInvites,
+    SqlOutbox,
+    SqlPeople,
+    SqlProfiles,
+)
 
 
 class SqlUnitOfWork:
@@ -18,6 +25,7 @@ class SqlUnitOfWork:
     profiles: SqlProfiles
     invites: SqlInvites
     outbox: SqlOutbox
+    interests: SqlInterests
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -38,6 +46,7 @@ class SqlUnitOfWork:
         self.profiles = SqlProfiles(s)
         self.invites = SqlInvites(s)
         self.outbox = SqlOutbox(s)
+        self.interests = SqlInterests(s)
         return self
 
     async def __aexit__(
