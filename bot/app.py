@@ -104,6 +104,7 @@ def build_application(
         policy=DeliveryPolicy(max_attempts=settings.outbox.max_attempts),
         max_per_second=settings.outbox.max_per_second,
         default_language=settings.i18n.default_language,
+        timezone=ZoneInfo(settings.event.timezone),
     )
     services = Services(
         uow=uow,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot, InputFile
@@ -36,7 +36,9 @@ class OutboxDispatcher:
         max_per_second: float,
         default_language: str = "en",
         batch_size: int | None = None,
+        timezone: tzinfo | None = None,
     ) -> None:
+        self.timezone = timezone
         self.uow = uow
         self.bot = bot
         self.clock = clock
@@ -87,7 +89,7 @@ class OutboxDispatcher:
 
     async def _send(self, delivery: Delivery) -> Outcome:
         row = delivery.row
-        rendered = render(row.message, Translator(delivery.language))
+        rendered = render(row.message, Translator(delivery.language), self.timezone)
         try:
             async with self.limiter:
                 if rendered.data is not None:

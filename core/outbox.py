@@ -28,7 +28,7 @@ class OutgoingMessage:
     key: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     #: Rows of buttons: each button is {"text"| "key": ..., "data": callback data} or {"url": ...}.
-    buttons: list[list[dict[str, str]]] = field(default_factory=list)
+    buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     #: Optional attachment: {"kind": "document"|"photo", "filename", "mime", "b64"}.
     attachment: dict[str, str] | None = None
 

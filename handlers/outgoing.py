@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -22,15 +24,30 @@ class Rendered:
     data: bytes | None = None
 
 
-def render(message: OutgoingMessage, t: Translator) -> Rendered:
+def params_for(t: Translator, params: dict[str, Any], tz: tzinfo | None) -> dict[str, Any]:
+    """Time parameters ({"dt": iso}) become local times in the reader's language."""
+    out: dict[str, Any] = {}
+    for name, value in params.items():
+        if isinstance(value, dict) and "dt" in value:
+            out[name] = t.when(datetime.fromisoformat(value["dt"]), tz)
+        else:
+            out[name] = value
+    return out
+
+
+def render(message: OutgoingMessage, t: Translator, tz: tzinfo | None = None) -> Rendered:
     """Catalogue keys are rendered now, so a language change before sending is honoured."""
-    text: str = t(message.key, **message.params) if message.key is not None else message.text or ""
+    text: str = (
+        t(message.key, **params_for(t, message.params, tz))
+        if message.key is not None
+        else message.text or ""
+    )
     rows = []
     for row in message.buttons:
         built = []
         for b in row:
             label = (
-                t(b["key"], **{k[2:]: v for k, v in b.items() if k.startswith("p_")})
+                t(b["key"], **params_for(t, {k[2:]: v for k, v in b.items() if k[:2] == "p_"}, tz))
                 if "key" in b
                 else b.get("text", "")
             )

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.meetings_repo import SqlMeetings
 from storage.repositories import (
     SqlConsents,
     SqlInterests,
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
     invites: SqlInvites
     outbox: SqlOutbox
     interests: SqlInterests
+    meetings: SqlMeetings
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -47,6 +49,7 @@ class SqlUnitOfWork:
         self.invites = SqlInvites(s)
         self.outbox = SqlOutbox(s)
         self.interests = SqlInterests(s)
+        self.meetings = SqlMeetings(s)
         return self
 
     async def __aexit__(
