@@ -120,7 +120,7 @@ def request_expiry(now: datetime, slots: list[Slot], rules: MeetingRules) -> dat
     """Requests expire after the configured time, and never after their first proposed slot."""
     expiry = now + rules.request_ttl
     if slots:
-        expiry = min(expiry, min(s.starts_at for s in slots))
+        expiry = min(expiry, *(s.starts_at for s in slots))
     return expiry
 
 

@@ -25,7 +25,6 @@ Scores are rounded to 6 decimals and ties are broken by id, so rankings are repr
 
 from __future__ import annotations
 
-import heapq
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -44,16 +43,22 @@ from core.matching.index import (
     PhraseCounts,
     PhraseVectors,
     VectorIndex,
+    shared_tokens,
     weigh,
 )
 from core.matching.text import (
+    AREA,
     AREA_PREFIX,
+    TERM,
     TERM_PREFIX,
+    WORD,
     count_texts,
     sentences,
     stem,
     surfaces,
     token_count,
+    token_kinds,
+    token_text,
     words,
 )
 from core.taxonomy import term_by_id
@@ -66,6 +71,7 @@ _BONUS_RAMP = 0.1
 _ORG_RATIO = 92.0
 _COMMON_SHARE = 0.5
 _WEAK_REASON = 0.25
+_FREE_CANDIDATES = 30
 _MAX_TOPICS = 3
 _EXPLAIN_CACHE = 1024
 _TAG_HIDDEN, _TAG_ORG, _TAG_DELEGATION = range(3)
@@ -169,10 +175,13 @@ class _Explained:
     roles: npt.NDArray[np.int64]
     counts: PhraseCounts
     _surfaces: dict[str, str] | None = None
+    _rows: tuple[npt.NDArray[np.int64], ...] | None = None
 
     def rows(self, role: int) -> npt.NDArray[np.int64]:
         """Phrase rows with one role."""
-        return np.flatnonzero(self.roles == role)
+        if self._rows is None:
+            self._rows = tuple(np.flatnonzero(self.roles == r) for r in (_TOPIC, _OFFERS, _SEEKS))
+        return self._rows[role]
 
     def surface(self, stem_token: str) -> str | None:
         """The word this person wrote for a stem (first occurrence), if any."""
@@ -248,6 +257,7 @@ class _Pair:
     theirs: _Explained
     space: PhraseVectors
     part: int
+    topic_a: tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,16 +480,15 @@ class MatchIndex:
             offer_or_topic = ((_OFFERS, 1.0), (_TOPIC, OFFER_TOPIC_SHARE))
             seek_offer = self._best_phrases(space, mine, theirs, _SEEKS, offer_or_topic)
             offer_seek = self._best_phrases(space, mine, theirs, _OFFERS, ((_SEEKS, 1.0),))
-            topic_a = self._vectors.topic_weights(a_id)
+            topic_a = self._vectors.topic_row(a_id)
             slots = {b: slot for b, slot, _ in picks}
             for n, b_id in enumerate(explained_ids):
                 reasons[b_id] = self._reasons(
-                    _Pair(a_id, b_id, mine, theirs[n], space, n + 1),
+                    _Pair(a_id, b_id, mine, theirs[n], space, n + 1, topic_a),
                     slots[b_id],
                     scored,
                     seek_rows=seek_offer[n],
                     give_rows=offer_seek[n],
-                    topic_a=topic_a,
                 )
         return [Suggestion(b_id, float(score), reasons.get(b_id, ())) for b_id, _, score in picks]
 
@@ -495,20 +504,14 @@ class MatchIndex:
         sources = mine.rows(source_role) + space.offsets[0]
         targets: list[npt.NDArray[np.int64]] = []
         factors: list[npt.NDArray[np.float64]] = []
-        owners: list[npt.NDArray[np.int64]] = []
+        bounds = [0]
         for n, explained in enumerate(theirs):
             for role, factor in target_roles:
                 rows = explained.rows(role) + space.offsets[n + 1]
                 targets.append(rows)
                 factors.append(np.full(len(rows), factor))
-                owners.append(np.full(len(rows), n, dtype=np.int64))
-        return space.best(
-            sources,
-            np.concatenate(targets),
-            np.concatenate(factors),
-            np.concatenate(owners),
-            len(theirs),
-        )
+            bounds.append(bounds[-1] + sum(len(t) for t in targets[-len(target_roles) :]))
+        return space.best(sources, np.concatenate(targets), np.concatenate(factors), bounds)
 
     def _reasons(
         self,
@@ -518,31 +521,27 @@ class MatchIndex:
         *,
         seek_rows: tuple[int, int] | None,
         give_rows: tuple[int, int] | None,
-        topic_a: dict[str, float],
     ) -> tuple[Reason, ...]:
         """Build the evidence for A→B from the data, strongest contribution first."""
         seek, give, sim = (
             float(scored.seek[slot]), float(scored.give[slot]), float(scored.sim[slot])
         )  # fmt: skip
         comp = 1.0 - (1.0 - seek) * (1.0 - _GIVE_SHARE * give)
+        candidates = sorted(
+            (
+                (scored.comp_weight * seek, 0, "seek_offer", seek_rows),
+                (scored.comp_weight * (comp - seek), 1, "offer_seek", give_rows),
+                (scored.sim_weight * sim, 2, "shared_topics", None),
+            ),
+            key=lambda item: (-item[0], item[1]),
+        )
         found: list[tuple[float, int, Reason]] = []
-        for kind, rows, weight, order in (
-            ("seek_offer", seek_rows, scored.comp_weight * seek, 0),
-            ("offer_seek", give_rows, scored.comp_weight * (comp - seek), 1),
-        ):
-            if rows is None or weight <= 0:
-                continue
-            topics = self._topics(pair.space.shared(*rows), pair)
-            if topics:
-                mine = pair.mine.texts[rows[0] - pair.space.offsets[0]]
-                theirs = pair.theirs.texts[rows[1] - pair.space.offsets[pair.part]]
-                found.append((weight, order, Reason(kind, topics, mine, theirs)))
-        if sim > 0:
-            topic_b = self._vectors.topic_weights(pair.b_id)
-            products = {t: w * topic_b[t] for t, w in topic_a.items() if t in topic_b}
-            topics = self._topics(products, pair)
-            if topics:
-                found.append((scored.sim_weight * sim, 2, Reason("shared_topics", topics)))
+        for weight, order, kind, rows in candidates:
+            if weight <= 0 or (found and weight < _WEAK_REASON * found[0][0]):
+                continue  # absent, or too weak beside the strongest to be worth saying
+            reason = self._reason(kind, rows, pair)
+            if reason is not None:
+                found.append((weight, order, reason))
         bonus = float(scored.bonus[slot])
         if bonus > 0:
             tags = self._vectors.tags
@@ -550,42 +549,52 @@ class MatchIndex:
             b_del = _DELEGATION_NAMES[int(tags[slot, _TAG_DELEGATION])]
             found.append((bonus, 3, Reason("cross_delegation", (), a_del, b_del)))
         found.sort(key=lambda item: (-item[0], item[1]))
-        strongest = found[0][0] if found else 0.0
-        return tuple(
-            reason
-            for weight, _, reason in found
-            if reason.kind == "cross_delegation" or weight >= _WEAK_REASON * strongest
-        )
+        return tuple(reason for _, _, reason in found)
 
-    def _topics(self, products: Mapping[str, float], pair: _Pair) -> tuple[str, ...]:
+    def _reason(self, kind: str, rows: tuple[int, int] | None, pair: _Pair) -> Reason | None:
+        """One text reason: shared topics of the two profiles, or the best pair of phrases."""
+        if kind == "shared_topics":
+            codes, products = shared_tokens(pair.topic_a, self._vectors.topic_row(pair.b_id))
+            topics = self._topics(codes, products, pair)
+            return Reason(kind, topics) if topics else None
+        if rows is None:
+            return None
+        topics = self._topics(*pair.space.shared(*rows), pair)
+        if not topics:
+            return None
+        mine = pair.mine.texts[rows[0] - pair.space.offsets[0]]
+        theirs = pair.theirs.texts[rows[1] - pair.space.offsets[pair.part]]
+        return Reason(kind, topics, mine, theirs)
+
+    def _topics(
+        self, codes: npt.NDArray[np.int64], products: FloatArray, pair: _Pair
+    ) -> tuple[str, ...]:
         """Shared tokens behind a match: taxonomy term ids first, then telling free words."""
-        terms: list[tuple[float, str]] = []
-        free: list[tuple[float, str]] = []
-        areas: list[tuple[float, str]] = []
-        for token, weight in products.items():
-            if token.startswith(TERM_PREFIX):
-                terms.append((-weight, token[len(TERM_PREFIX) :]))
-            elif token.startswith(AREA_PREFIX):
-                areas.append((-weight, token[len(AREA_PREFIX) :]))
-            else:
-                free.append((-weight, token))
-        chosen = [term_id for _, term_id in heapq.nsmallest(_MAX_TOPICS, terms)]
+        order = np.lexsort((codes, -products))
+        ordered = codes[order]
+        kinds = token_kinds(ordered)
+        chosen = [token_text(c)[len(TERM_PREFIX) :] for c in ordered[kinds == TERM][:_MAX_TOPICS]]
         covered = frozenset().union(*(_term_stems(t) for t in chosen))
-        free.sort()
+        candidates = ordered[kinds == WORD][:_FREE_CANDIDATES]
+        shares = self._vectors.document_shares(candidates).tolist()
+        need = _MAX_TOPICS - len(chosen)
         telling: list[str] = []
-        for _, token in free:
-            if len(chosen) + len(telling) >= _MAX_TOPICS:
-                break
-            if token in covered or len(token) < 3 or token.isdigit():
+        anything: list[str] = []
+        for code, share in zip(candidates.tolist(), shares, strict=True):
+            token = token_text(code)
+            if token in covered:
                 continue
-            if self._vectors.document_share(token) <= _COMMON_SHARE:
+            anything.append(token)
+            if len(token) >= 3 and not token.isdigit() and share <= _COMMON_SHARE:
                 telling.append(token)
+                if len(telling) >= need:
+                    break
         if not chosen and not telling:  # nothing distinctive: name what is shared anyway
-            telling = [token for _, token in free[:_MAX_TOPICS] if token not in covered]
-        for token in telling:
+            telling = anything
+        for token in telling[: max(0, need)]:
             chosen.append(pair.mine.surface(token) or pair.theirs.surface(token) or token)
-        if not chosen and areas:  # only the broad field is shared ("communication", "sensing"…)
-            chosen = [min(areas)[1]]
+        if not chosen:  # only the broad field is shared ("communication", "sensing"…)
+            chosen = [token_text(c)[len(AREA_PREFIX) :] for c in ordered[kinds == AREA][:1]]
         return tuple(chosen)
 
 

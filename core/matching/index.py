@@ -38,7 +38,6 @@ from core.matching.text import (
     find_token,
     token_count,
     token_kinds,
-    token_text,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -208,6 +207,7 @@ class VectorIndex:
         self._tail_cache: tuple[IntArray, tuple[Csr, ...], FloatArray] | None = None
         self._edits = 0
         self._key_rank: IntArray | None = None
+        self._has_text: npt.NDArray[np.bool_] | None = None
 
     def _compact(self) -> None:
         """Fresh IDF and every row re-weighted; slots renumbered in key order (deterministic)."""
@@ -344,6 +344,7 @@ class VectorIndex:
             self._tags[slot] = tags
         self._tail[slot] = rows
         self._tail_cache = None
+        self._has_text = None
         self._edits += 1
 
     def remove(self, key: str) -> None:
@@ -355,6 +356,7 @@ class VectorIndex:
         self._alive[slot] = False
         if self._tail.pop(slot, None) is not None:
             self._tail_cache = None
+        self._has_text = None
         self._edits += 1
 
     # ----- reading --------------------------------------------------------------------------
@@ -410,7 +412,14 @@ class VectorIndex:
         )
 
     def has_text(self) -> npt.NDArray[np.bool_]:
-        """Slots whose person wrote anything the model can use."""
+        """Slots whose person wrote anything the model can use (read-only, cached)."""
+        if self._has_text is None or len(self._has_text) != len(self._keys):
+            self._has_text = self._compute_has_text()
+            self._has_text.flags.writeable = False
+        return self._has_text
+
+    def _compute_has_text(self) -> npt.NDArray[np.bool_]:
+        """Slots with at least one non-empty row."""
         topic, offers, seeks = self._main
         result = np.zeros(len(self._keys), dtype=bool)
         n = self._n_main
@@ -497,10 +506,9 @@ class VectorIndex:
         if q_offers is not None:
             offer_seek[target] = np.asarray(seeks @ q_offers)
 
-    def topic_weights(self, key: str) -> dict[str, float]:
-        """One person's topic row as token→weight (for naming shared topics)."""
-        ids, vals = self._rows(self._slot[key]).topic
-        return {token_text(i): v for i, v in zip(ids.tolist(), vals.tolist(), strict=True)}
+    def topic_row(self, key: str) -> tuple[_Ids, _Vals]:
+        """One person's topic row (sorted token codes, weights), for naming shared topics."""
+        return self._rows(self._slot[key]).topic
 
     def idf_of(self, token: str) -> float:
         """Current IDF of a token (the largest possible for an unseen one)."""
@@ -519,12 +527,12 @@ class VectorIndex:
         result[fresh] = np.log((1.0 + corpus) / (1.0 + self._df[codes[fresh]])) + 1.0
         return result
 
-    def document_share(self, token: str) -> float:
-        """Share of people whose texts contain the token (for judging whether a word says much)."""
-        code = find_token(token)
-        if code is None or code >= len(self._df) or not self._docs:
-            return 0.0
-        return float(self._df[code]) / len(self._docs)
+    def document_shares(self, codes: IntArray) -> FloatArray:
+        """Share of people whose texts contain each token (how little a word says)."""
+        result = np.zeros(len(codes))
+        inside = codes < len(self._df)
+        result[inside] = self._df[codes[inside]] / max(len(self._docs), 1)
+        return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,48 +561,44 @@ class PhraseVectors:
             (values * index.idf_codes(codes), codes, ptr), shape=(len(lengths), width)
         )
         self.matrix: Csr = _unit_rows(raw)
-        self._first: FloatArray | None = None
 
     def best(
-        self, sources: IntArray, targets: IntArray, factors: FloatArray, owners: IntArray, n: int
+        self, sources: IntArray, targets: IntArray, factors: FloatArray, bounds: Sequence[int]
     ) -> list[tuple[int, int] | None]:
-        """Per owner 0..n-1, the (source row, target row) with the highest weighted cosine.
+        """For each target segment bounds[i]:bounds[i+1], the best (source, target) row pair.
 
-        Sources must be rows of the first part (the person asking). Pairs that share only a
-        broad area token are not evidence and are skipped.
+        Best means the highest cosine times the target's factor; pairs sharing only a broad
+        area token do not count.
         """
+        n = len(bounds) - 1
         found: list[tuple[int, int] | None] = [None] * n
         if not len(sources) or not len(targets):
             return found
-        if self._first is None:
-            first = self.matrix[: self.offsets[1]]
-            self._first = np.asarray((first @ self.matrix.T).toarray())
-        dots = self._first[np.ix_(sources, targets)] * factors[None, :]
+        mine = self.matrix[sources]
+        theirs = self.matrix[targets]
+        dots = np.asarray((mine @ theirs.T).toarray()) * factors[None, :]
+        mine.data[token_kinds(mine.indices.astype(np.int64)) == AREA] = 0.0
+        theirs.data[token_kinds(theirs.indices.astype(np.int64)) == AREA] = 0.0
+        dots[np.asarray((mine @ theirs.T).toarray()) <= 0] = 0.0
         for owner in range(n):
-            columns = np.flatnonzero(owners == owner)
-            block = dots[:, columns]
-            while block.size:
-                i, j = divmod(int(np.argmax(block)), len(columns))
-                if block[i, j] <= 0:
-                    break
-                source, target = int(sources[i]), int(targets[columns[j]])
-                if self._worded(source, target):
-                    found[owner] = (source, target)
-                    break
-                block[i, j] = 0.0
+            lo, hi = bounds[owner], bounds[owner + 1]
+            if hi <= lo:
+                continue
+            segment = dots[:, lo:hi]
+            i, j = divmod(int(np.argmax(segment)), hi - lo)
+            if segment[i, j] > 0:
+                found[owner] = (int(sources[i]), int(targets[lo + j]))
         return found
 
-    def _worded(self, a_row: int, b_row: int) -> bool:
-        """True when two rows share a word or a term, not just a broad area."""
-        a_ids, _ = _row(self.matrix, a_row)
-        b_ids, _ = _row(self.matrix, b_row)
-        common = np.intersect1d(a_ids, b_ids, assume_unique=True)
-        return bool((token_kinds(common.astype(np.int64)) != AREA).any())
+    def shared(self, a_row: int, b_row: int) -> tuple[IntArray, FloatArray]:
+        """Token codes the two rows share and the products of their weights."""
+        return shared_tokens(_row(self.matrix, a_row), _row(self.matrix, b_row))
 
-    def shared(self, a_row: int, b_row: int) -> dict[str, float]:
-        """Products of the two rows' weights over the tokens they share, by token text."""
-        a_ids, a_vals = _row(self.matrix, a_row)
-        b_ids, b_vals = _row(self.matrix, b_row)
-        common, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
-        products = (a_vals[ia] * b_vals[ib]).tolist()
-        return {token_text(c): w for c, w in zip(common.tolist(), products, strict=True)}
+
+def shared_tokens(
+    a: tuple[npt.NDArray[Any], npt.NDArray[Any]], b: tuple[npt.NDArray[Any], npt.NDArray[Any]]
+) -> tuple[IntArray, FloatArray]:
+    """Codes two sorted sparse rows share, with the products of their weights."""
+    common, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    products = a[1][ia].astype(np.float64) * b[1][ib]
+    return common.astype(np.int64), products

@@ -175,5 +175,5 @@ async def test_busy_slots_are_not_offered(booking):
     with pytest.raises(BookingError) as info:
         await booking.request(1, 2, [S1.key], "", now=NOW)
     assert info.value.params["reason"] == "slot_unavailable"
-    states = dict((s.key, st) for s, st in await booking.availability(2, now=NOW))
+    states = {s.key: st for s, st in await booking.availability(2, now=NOW)}
     assert states == {S1.key: "busy", S2.key: "free"}
