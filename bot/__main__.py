@@ -77,6 +77,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--count", type=int, default=1, help="how many (1-10000, default 1)")
 
+    event = sub.add_parser(
+        "event",
+        help="the event programme",
+        description="The event programme (rounds, desks, sessions).",
+    )
+    event_sub = event.add_subparsers(dest="event_command", required=True, metavar="ACTION")
+    load = event_sub.add_parser(
+        "load",
+        help="validate an event file and create or update the programme",
+        description="Validate an event TOML file (errors name the field and the line) and "
+        "create or update rounds, slots and desks. Loading the same file twice "
+        "changes nothing. A change that would remove a booked slot is refused.",
+    )
+    load.add_argument("file", metavar="FILE")
+    load.add_argument(
+        "--force",
+        action="store_true",
+        help="cancel the meetings in removed slots and tell the people concerned",
+    )
+
     match = sub.add_parser(
         "match",
         help="preview partner suggestions",
@@ -142,6 +162,46 @@ async def _invites(settings: Settings, count: int) -> list[str]:
     return [deep_link(username, code) for code in codes]
 
 
+async def _event_load(settings: Settings, path: str, force: bool) -> int:
+    from bot.event_file import EventFileError, load_event_file
+    from core.booking import calendar_for
+    from core.meetings import BookingError
+    from core.programme import load_event
+
+    try:
+        event = load_event_file(path)
+    except EventFileError as exc:
+        print(
+            f"forumbot: {path} has {len(exc.messages)} problem(s); nothing was changed:",
+            file=sys.stderr,
+        )
+        for message in exc.messages:
+            print(f"  {message}", file=sys.stderr)
+        return 2
+    await upgrade(settings.database.url)
+    engine = create_engine(settings.database.url)
+    try:
+        uow = SqlUnitOfWorkFactory(session_factory(engine))
+        report = await load_event(
+            uow, event, force=force, now=SystemClock().now(), ics=calendar_for(event.name)
+        )
+    except BookingError as exc:
+        slots = ", ".join(exc.params.get("slots", []))
+        return _fail(
+            f"refused: this change would cancel {exc.params.get('count')} booked "
+            f"meeting(s) in {slots}; nothing was changed (use --force to cancel them "
+            "and tell the people concerned)"
+        )
+    finally:
+        await engine.dispose()
+    print(
+        f"event '{event.name}' loaded: {report.added} slots added, {report.updated} updated, "
+        f"{report.removed} removed, {report.desks} desks, {len(report.cancelled)} meetings "
+        "cancelled"
+    )
+    return 0
+
+
 def _match_rank(settings: Settings, profiles: str, top: int, out: str) -> int:
     import time
     from pathlib import Path
@@ -191,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(upgrade(settings.database.url))
             print(f"database at {settings.database.safe_url()} is up to date")
             return 0
+        if args.command == "event":
+            return asyncio.run(_event_load(settings, args.file, args.force))
         if args.command == "match":
             return _match_rank(settings, args.profiles, args.top, args.out)
         if args.command == "invites":

@@ -15,13 +15,15 @@ from telegram.request import BaseRequest
 from bot.clock import SystemClock
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
+from core.booking import Booking, calendar_for
 from core.matching import MatchPreferences
+from core.meetings import MeetingRules
 from core.onboarding import AccessPolicy
 from core.outbox import DeliveryPolicy
 from core.partners import Matchmaker, MatchSettings
 from core.ports import Clock
 from handlers import help as help_
-from handlers import partners, profile, start
+from handlers import meetings, partners, profile, start
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.help import bot_commands, menu_languages
 from handlers.services import Services
@@ -43,6 +45,10 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(profile.handlers())
     # Partner suggestions: /partners, /saved and the pt:* buttons.
     app.add_handlers(partners.handlers())
+    # Meetings: /meetings, /availability, /consult, /desk and the request/booking buttons.
+    app.add_handlers(meetings.handlers())
+    # A note being typed for a meeting request is caught before profile answers (group -1).
+    app.add_handlers(meetings.note_handlers(), group=-1)
     # /help.
     app.add_handlers(help_.handlers())
     # Typed answers to the open profile question (text, then anything else).
@@ -110,6 +116,14 @@ def build_application(
         uow=uow,
         clock=the_clock,
         policy=AccessPolicy(settings.access.mode, frozenset(settings.organisers.telegram_ids)),
+        booking=Booking(
+            uow,
+            MeetingRules(
+                max_per_person=settings.meetings.max_per_person,
+                request_ttl=timedelta(hours=settings.meetings.request_ttl_hours),
+            ),
+            calendar_for(settings.event.name),
+        ),
         default_language=settings.i18n.default_language,
         event_timezone=ZoneInfo(settings.event.timezone),
         event_name=settings.event.name,
@@ -162,10 +176,19 @@ async def _post_init(app: ForumApp) -> None:
                 job.job.modify(next_run_time=datetime.now(UTC))
 
         services.wake_outbox = wake
+        # Pending meeting requests past their time expire (and the requester is told).
+        app.job_queue.run_repeating(
+            lambda _ctx: _expire(services), interval=60, first=5, name="request-expiry"
+        )
         # Another process may have changed profiles: rebuild the suggestion index now and then.
         app.job_queue.run_repeating(
             lambda _ctx: _invalidate(services), interval=600, first=600, name="matching-refresh"
         )
+
+
+async def _expire(services: Services) -> None:
+    if await services.booking.expire_due(now=services.clock.now()):
+        services.wake_outbox()
 
 
 async def _invalidate(services: Services) -> None:

@@ -112,6 +112,15 @@ class MatchingSettings(_Section):
     skip_for_hours: float = Field(default=72, ge=0)
 
 
+class MeetingSettings(_Section):
+    """Rules for 1:1 meetings."""
+
+    #: Most meetings one person may have booked at once.
+    max_per_person: int = Field(default=12, ge=1, le=100)
+    #: A request not answered within this many hours expires (and never after its first slot).
+    request_ttl_hours: float = Field(default=24, gt=0)
+
+
 class Settings(BaseSettings):
     """All forumbot settings; see config.example.toml for each key."""
 
@@ -130,6 +139,7 @@ class Settings(BaseSettings):
     access: AccessSettings = Field(default_factory=AccessSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    meetings: MeetingSettings = Field(default_factory=MeetingSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -104,7 +104,7 @@ async def free_slots_for(uow_factory: UowFactory, a: int, b: int, now: datetime)
         return await common_free_slots(uow, (a, b), now)
 
 
-def _attachment(text: str, name: str) -> dict[str, str]:
+def ics_attachment(text: str, name: str) -> dict[str, str]:
     return {
         "kind": "document",
         "filename": name,
@@ -328,7 +328,7 @@ class Booking:
                     "table": meeting.table,
                     "location": slot.location,
                 },
-                attachment=_attachment(ics, f"meeting-{meeting.id}.ics"),
+                attachment=ics_attachment(ics, f"meeting-{meeting.id}.ics"),
             ),
             due_at=now,
             dedupe_key=f"meeting:{meeting.id}:s{meeting.sequence}:{recipient}",
@@ -431,7 +431,7 @@ class Booking:
                     message=OutgoingMessage(
                         key="meetings.cancelled",
                         params={"name": my_name, "when": dt(slot.starts_at)},
-                        attachment=_attachment(ics, f"meeting-{meeting.id}-cancelled.ics"),
+                        attachment=ics_attachment(ics, f"meeting-{meeting.id}-cancelled.ics"),
                     ),
                     due_at=now,
                     dedupe_key=f"meeting:{meeting.id}:s{meeting.sequence}:{other}",

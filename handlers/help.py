@@ -16,7 +16,18 @@ log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
 
 #: Commands every attendee sees in Telegram's menu, in this order.
-USER_COMMANDS = ("partners", "saved", "profile", "language", "help", "cancel", "start")
+USER_COMMANDS = (
+    "partners",
+    "saved",
+    "meetings",
+    "availability",
+    "consult",
+    "profile",
+    "language",
+    "help",
+    "cancel",
+    "start",
+)
 #: Extra commands shown only in organisers' chats (features add theirs here).
 ORGANISER_COMMANDS: tuple[str, ...] = ()
 

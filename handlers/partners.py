@@ -17,6 +17,7 @@ from handlers.callbacks import as_int, pack, unpack
 from handlers.common import Button, ack, alert, clip, reply
 from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
+from handlers.meetings import start_request
 from handlers.profile import consent_first, country_name, keyword_labels
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -308,6 +309,10 @@ async def _act(
         return
     kind = {"r": InterestKind.REQUESTED, "s": InterestKind.SAVED, "k": InterestKind.SKIPPED}[verb]
     mutual = await mm.decide(uow, viewer, target, kind, now=now)
+    if kind is InterestKind.REQUESTED:
+        await ack(update)
+        if await start_request(update, ctx, t, target):
+            return
     name = mm.profiles[target].full_name or "?"
     if kind is InterestKind.SKIPPED:
         days = max(1, round(mm.settings.skip_for.total_seconds() / 86400))
@@ -318,7 +323,8 @@ async def _act(
         note = t("partners.requested", name=name)
     if mutual:
         note = Safe(f"{note}\n{t('partners.mutual_now', name=name)}")
-    await ack(update)
+    if kind is not InterestKind.REQUESTED:
+        await ack(update)
     await show_next(update, ctx, t, edit=True, intro=note)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from core.booking import Booking
 from core.onboarding import AccessPolicy, UowFactory
 from core.partners import Matchmaker
 from core.ports import Clock
@@ -18,6 +19,8 @@ class Services:
     uow: UowFactory
     clock: Clock
     policy: AccessPolicy
+    #: Meeting and consultation use cases (built with the rules from config).
+    booking: Booking
     default_language: str = "en"
     event_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
     event_name: str = "Research networking forum"

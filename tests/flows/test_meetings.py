@@ -1,0 +1,144 @@
+"""Meetings in the chat: request with slots and a note, accept with .ics, decline, another time,
+cancel, /availability, /consult, forged buttons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.event_file import load_event_file
+from core.booking import calendar_for
+from core.programme import load_event
+from tests.flows.test_partners import ANNA, JIWOO, MIRROR
+from tests.support.journeys import onboard
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "korea-eu-quantum-forum.toml"
+
+
+async def setup(bot):
+    event = load_event_file(EXAMPLE)
+    await load_event(
+        bot.services.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
+    )
+    users = {}
+    for uid, answers in ((1, JIWOO), (2, ANNA), (4, MIRROR)):
+        users[uid] = bot.client(uid, answers["full_name"].split()[0])
+        await onboard(users[uid], **answers)
+    return users
+
+
+async def request_from_jiwoo(bot, users, *, times=("Thu 10 Apr 10:00",), note="Cryo-CMOS & QKD?"):
+    jiwoo = users[1]
+    await jiwoo.command("partners")
+    assert "Anna de Vries" in jiwoo.last().text
+    await jiwoo.press("🤝 Request meeting")
+    assert "Pick up to 3 times" in jiwoo.last().text
+    for label in times:
+        await jiwoo.press(label)
+    assert f"({len(times)} chosen)" in jiwoo.last().text
+    if note:
+        await jiwoo.press("✏️ Add a note")
+        await jiwoo.send(note)
+    await jiwoo.press("📨 Send request")
+    assert "Request sent to Anna de Vries" in jiwoo.last().text
+    await bot.dispatch()
+    return users[2].last()
+
+
+async def test_request_accept_books_with_calendar_files_for_both(make_bot):
+    bot = await make_bot()
+    users = await setup(bot)
+    incoming = await request_from_jiwoo(bot, users, times=("Thu 10 Apr 10:00", "Thu 10 Apr 10:20"))
+    assert "Ji-woo Kim</b> (Korea Institute of Science and Technology) would like" in incoming.text
+    assert "Cryo-CMOS &amp; QKD?" in incoming.text
+    assert incoming.buttons == [
+        "✅ Thu 10 Apr 10:00",
+        "✅ Thu 10 Apr 10:20",
+        "Decline",
+        "🕒 Suggest another time",
+    ]
+    anna = users[2]
+    await anna.press("✅ Thu 10 Apr 10:20")
+    assert "Meeting with <b>Ji-woo Kim</b> booked: Thu 10 Apr 10:20, table 1" in anna.texts()[-2]
+    ics = anna.last_document().data.decode()
+    assert "BEGIN:VCALENDAR" in ics and "DTSTART:20250410T082000Z" in ics
+    await bot.dispatch()
+    confirmation = users[1].last()
+    assert "Meeting with <b>Anna de Vries</b> confirmed: Thu 10 Apr 10:20" in confirmation.text
+    theirs = confirmation.document.data.decode()
+    uid = next(line for line in ics.splitlines() if line.startswith("UID:"))
+    assert uid in theirs  # one meeting, one UID
+
+    await users[1].command("meetings")
+    assert "Thu 10 Apr 10:20 — Anna de Vries, table 1" in users[1].last().text
+    await users[1].press("❌ Cancel: Anna de Vries, Thu 10 Apr 10:20")
+    assert "cancelled" in users[1].texts()[-2]
+    assert "METHOD:CANCEL" in users[1].last_document().data.decode()
+    await bot.dispatch()
+    note = users[2].last()
+    assert "Ji-woo Kim cancelled your meeting on Thu 10 Apr 10:20" in note.text
+    cancel_ics = note.document.data.decode()
+    assert "METHOD:CANCEL" in cancel_ics and "SEQUENCE:1" in cancel_ics and uid in cancel_ics
+    await users[2].command("meetings")
+    assert "Nothing yet" in users[2].last().text
+
+
+async def test_decline_and_suggest_another_time(make_bot):
+    bot = await make_bot()
+    users = await setup(bot)
+    await request_from_jiwoo(bot, users, note="")
+    anna = users[2]
+    await anna.press("🕒 Suggest another time")
+    assert "Pick up to 3 times" in anna.last().text
+    await anna.press("Thu 10 Apr 14:00")
+    await anna.press("📨 Send request")
+    await bot.dispatch()
+    counter = users[1].last()
+    assert "Anna de Vries</b> (Delft University of Technology) would like" in counter.text
+    await users[1].press("Decline")
+    assert "Declined" in users[1].last().text
+    await bot.dispatch()
+    assert "can't meet this time" in anna.last().text
+    async with bot.services.uow() as uow:
+        statuses = sorted(str(r.status) for r in await uow.meetings.requests_of(1))
+    assert statuses == ["countered", "declined"]
+
+
+async def test_forged_request_buttons_change_nothing(make_bot):
+    bot = await make_bot()
+    users = await setup(bot)
+    incoming = await request_from_jiwoo(bot, users)
+    accept = incoming.reply_markup[0][0]["callback_data"]
+    lukas = users[4]
+    await lukas.press_data(accept)  # accepting a request addressed to someone else
+    assert lukas.last_answer()["text"] == "This button is not for you — nothing was changed."
+    await lukas.press_data(accept.rsplit(":", 1)[0] + ":nope@20250410T0800")
+    await lukas.press_data("mr:a:999:morning@20250410T0800")
+    assert lukas.last_answer()["text"] == "This no longer exists."
+    await users[2].press_data(accept.rsplit(":", 1)[0] + ":morning@20250410T0840")  # not proposed
+    assert "no longer free" in users[2].last_answer()["text"]
+    await lukas.press_data("mt:c:1")
+    async with bot.services.uow() as uow:
+        assert await uow.meetings.meetings_of(2) == []
+        request = (await uow.meetings.requests_of(2))[0]
+    assert str(request.status) == "pending"
+
+
+async def test_availability_and_consultations(make_bot):
+    bot = await make_bot()
+    users = await setup(bot)
+    anna = users[2]
+    await anna.command("availability")
+    assert "🟢 Thu 10 Apr 10:00" in anna.last().buttons
+    await anna.press("🟢 Thu 10 Apr 10:00")
+    assert "⛔ Thu 10 Apr 10:00" in anna.last().buttons
+    await request_from_jiwoo(bot, users, times=())
+    offered = anna.last().buttons
+    assert "✅ Thu 10 Apr 10:00" not in offered and "✅ Thu 10 Apr 10:20" in offered
+
+    await anna.command("consult")
+    assert "Proposal development" in anna.last().text
+    await anna.press("Proposal developm… · Thu 10 Apr 10:00")
+    assert "Consultation booked: Thu 10 Apr 10:00" in anna.texts()[-2]
+    assert "BEGIN:VEVENT" in anna.last_document().data.decode()
+    await users[1].command("consult")
+    assert "Proposal developm… · Thu 10 Apr 10:00" not in users[1].last().buttons
