@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from core.booking import IcsBuilder, dt, ics_attachment
 from core.delivery import enqueue
@@ -39,14 +40,9 @@ def to_slot(spec: SlotSpec) -> Slot:
 
 def to_spec(slot: Slot) -> SlotSpec:
     """The spec form of a stored slot, to compare with a new file."""
+    kind: Literal["meeting", "consult"] = "meeting" if slot.kind is SlotKind.MEETING else "consult"
     return SlotSpec(
-        slot.key,
-        str(slot.kind),
-        slot.owner_key,  # type: ignore[arg-type]
-        slot.starts_at,
-        slot.ends_at,
-        slot.capacity,
-        slot.location,
+        slot.key, kind, slot.owner_key, slot.starts_at, slot.ends_at, slot.capacity, slot.location
     )
 
 

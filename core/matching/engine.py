@@ -117,7 +117,12 @@ class MatchPreferences:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One piece of evidence for a suggestion, quoting the texts it came from."""
+    """One piece of evidence for a suggestion, quoting the texts it came from.
+
+    `topics` holds taxonomy term ids (`term_by_id` resolves them), else words as the person
+    wrote them, else (when only the field is shared) an area name such as "sensing". For
+    "cross_delegation", `mine`/`theirs` are the delegations ("EU", "KR") and topics is empty.
+    """
 
     kind: str
     topics: tuple[str, ...] = ()
@@ -308,7 +313,11 @@ class MatchIndex:
         self._vectors.build((p.id, _fields(p), self._tags(p)) for p in self._profiles.values())
 
     def upsert(self, profile: MatchProfile) -> None:
-        """Add or replace one profile; only that person's vectors are recomputed."""
+        """Add or replace one profile; only that person's vectors are recomputed.
+
+        IDF stays frozen until enough edits pile up (see `core.matching.index`); the change is
+        visible to the very next `suggest`.
+        """
         self._profiles[profile.id] = profile
         self._vectors.upsert(profile.id, _fields(profile), self._tags(profile))
 
@@ -395,7 +404,11 @@ class MatchIndex:
         only: Callable[[MatchProfile], bool] | None = None,
         explain: bool = True,
     ) -> list[Suggestion]:
-        """Best k people for one person, best first; `explain=False` skips building reasons."""
+        """Best k people for one person, best first; `explain=False` skips building reasons.
+
+        People sharing nothing with `for_id` may fill the list last, with score 0 and no
+        reasons (callers showing cards can drop them). Raises KeyError for an unknown id.
+        """
         scored = self._score_all(for_id)
         vectors = self._vectors
         tags = vectors.tags

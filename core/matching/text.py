@@ -23,9 +23,6 @@ _ASCII_SEPARATORS = str.maketrans(
     {chr(c): " " for c in range(128) if not chr(c).isalnum() and chr(c) != "\x1f"}
 )
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_APOSTROPHES = "\u2018\u2019\u02bc`"
-_UNIFY = {ord(ch): "-" for ch in _DASHES} | {ord(ch): "'" for ch in _APOSTROPHES}
 
 # Function words that carry no topic; kept small so domain words survive.
 STOPWORDS: frozenset[str] = frozenset(
@@ -152,11 +149,6 @@ _BULLETS = frozenset(" -*\u00b7")
 _LINE_RE = re.compile(r"[\n\r;\u2022]+")
 _STOP_RE = re.compile(r"([.!?\u3002])\s+")  # a character class first: fast to scan
 _CLAUSE_RE = re.compile(r"([,:\u2014])\s+")
-
-
-def normalise(text: str) -> str:
-    """NFC, casefold and uniform dashes/apostrophes, so equal words compare equal."""
-    return unicodedata.normalize("NFC", text).translate(_UNIFY).casefold()
 
 
 def is_hangul(text: str) -> bool:

@@ -678,7 +678,7 @@ class FakeBotApi(BaseRequest):
     async def shutdown(self) -> None:
         """Nothing to close; records stay readable after the application stops."""
 
-    async def do_request(  # noqa: PLR0917 - signature fixed by BaseRequest
+    async def do_request(
         self,
         url: str,
         method: str,
