@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.event_file import load_event_file
+import pytest
+
+from bot.event_file import load_event_file, parse_event_toml
 from core.booking import calendar_for
+from core.meetings import BookingError
 from core.programme import load_event
 from tests.flows.test_partners import ANNA, JIWOO, MIRROR
 from tests.support.journeys import onboard
@@ -142,3 +145,54 @@ async def test_availability_and_consultations(make_bot):
     assert "BEGIN:VEVENT" in anna.last_document().data.decode()
     await users[1].command("consult")
     assert "Proposal developm… · Thu 10 Apr 10:00" not in users[1].last().buttons
+
+
+async def test_unanswered_requests_expire_and_the_requester_is_told(make_bot):
+    bot = await make_bot(meetings={"request_ttl_hours": 2})
+    users = await setup(bot)
+    await request_from_jiwoo(bot, users, times=())
+    bot.clock.advance(hours=2)
+    assert await bot.services.booking.expire_due(now=bot.clock.now()) == 1
+    await bot.dispatch()
+    assert "Your meeting request to Anna de Vries expired" in users[1].last().text
+    await users[2].press("✅ Thu 10 Apr 10:20")
+    assert users[2].last_answer()["text"] == (
+        "This request or meeting has already been answered or cancelled."
+    )
+
+
+async def test_meeting_cap_per_person(make_bot):
+    bot = await make_bot(meetings={"max_per_person": 1})
+    users = await setup(bot)
+    await request_from_jiwoo(bot, users)
+    await users[2].press("✅ Thu 10 Apr 10:00")
+    with pytest.raises(BookingError) as info:
+        await bot.services.booking.request(4, 1, [], "", now=bot.clock.now())
+    assert info.value.params["reason"] == "cap_other"
+    with pytest.raises(BookingError) as info:
+        await bot.services.booking.request(1, 4, [], "", now=bot.clock.now())
+    assert info.value.params["reason"] == "cap_self"
+
+
+async def test_experts_see_their_desk(make_bot, tmp_path):
+    bot = await make_bot()
+    text = EXAMPLE.read_text().replace(
+        'expert = "NCP Horizon Europe (EU)"',
+        'expert = "NCP Horizon Europe (EU)"\nexpert_telegram_id = 900',
+    )
+    event = parse_event_toml(text)
+    await load_event(
+        bot.services.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
+    )
+    user = bot.client(1)
+    await onboard(user, **JIWOO)
+    await user.command("consult")
+    await user.press("Proposal developm… · Thu 10 Apr 10:30")
+    await bot.dispatch()
+    assert "New consultation booking: Ji-woo Kim, Thu 10 Apr 10:30" in bot.fake.sent(900)[-1].text
+    expert = bot.client(900, "Expert")
+    bot.clock.set(bot.clock.now().replace(day=10, hour=6))
+    await expert.command("desk")
+    assert "• Thu 10 Apr 10:30 — Ji-woo Kim (Proposal development)" in expert.last().text
+    await user.command("desk")
+    assert "for the experts" in user.last().text
