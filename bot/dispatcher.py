@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot, InputFile
@@ -89,7 +90,8 @@ class OutboxDispatcher:
 
     async def _send(self, delivery: Delivery) -> Outcome:
         row = delivery.row
-        rendered = render(row.message, Translator(delivery.language), self.timezone)
+        own = ZoneInfo(delivery.timezone) if delivery.timezone else None
+        rendered = render(row.message, Translator(delivery.language), self.timezone, own)
         try:
             async with self.limiter:
                 if rendered.data is not None:

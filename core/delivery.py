@@ -19,6 +19,7 @@ class Delivery:
 
     row: OutboxRow
     language: str
+    timezone: str | None = None
 
 
 async def enqueue(
@@ -69,7 +70,13 @@ async def claim_batch(
                 row.last_error = "recipient blocked the bot"
                 await uow.outbox.save(row)
                 continue
-            out.append(Delivery(row, person.language if person else default_language))
+            out.append(
+                Delivery(
+                    row,
+                    person.language if person else default_language,
+                    person.timezone if person else None,
+                )
+            )
         await uow.commit()
         return out
 

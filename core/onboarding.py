@@ -160,6 +160,30 @@ async def set_language(uow_factory: UowFactory, *, telegram_id: int, language: s
         return True
 
 
+def valid_timezone(name: str) -> str | None:
+    """The canonical IANA name, or None when Python's zone database does not know it."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    cleaned = name.strip().replace(" ", "_")
+    if not cleaned or len(cleaned) > 64 or ".." in cleaned or cleaned.startswith("/"):
+        return None
+    try:
+        ZoneInfo(cleaned)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return cleaned
+
+
+async def set_timezone(uow_factory: UowFactory, *, telegram_id: int, name: str | None) -> bool:
+    """Store the zone a remote participant follows the event from (None = the event's own)."""
+    async with uow_factory() as uow:
+        person = await require_person(uow, telegram_id)
+        person.timezone = name
+        await uow.people.save(person)
+        await uow.commit()
+        return True
+
+
 async def find_person(uow_factory: UowFactory, telegram_id: int) -> Person | None:
     """The consented person behind an update, if any (for language and role decisions)."""
     async with uow_factory() as uow:

@@ -31,6 +31,8 @@ class Person:
     awaiting_field: str | None = None
     awaiting_mode: str | None = None
     unreachable_at: datetime | None = None
+    #: IANA zone of a participant who follows the event from elsewhere (None = event zone).
+    timezone: str | None = None
 
     def has_current_consent(self, notice_version: int = NOTICE_VERSION) -> bool:
         """True when the person agreed to the notice now in force."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -26,6 +27,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self._t: Translator | None = None
+        #: The reader's own time zone when it differs from the event's (set by translator()).
+        self.own_timezone: ZoneInfo | None = None
 
     @property
     def services(self) -> Services:
@@ -44,6 +47,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
             person = await find_person(self.services.uow, user.id)
             if person is not None:
                 lang = person.language
+                if person.timezone:
+                    self.own_timezone = ZoneInfo(person.timezone)
             elif self.user_data is not None:
                 lang = self.user_data.get("language")
             if lang is None:

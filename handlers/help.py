@@ -24,6 +24,7 @@ USER_COMMANDS = (
     "consult",
     "profile",
     "language",
+    "timezone",
     "help",
     "cancel",
     "start",

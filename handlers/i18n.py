@@ -104,7 +104,19 @@ class Translator:
         values["count"] = self._param(count)
         return Safe(text.format_map(values))
 
-    def when(self, moment: datetime, tz: Any) -> str:
-        """'Thu 10 Apr 14:30' or '4월 10일 (목) 14:30' in the given zone."""
+    def when(self, moment: datetime, tz: Any, own: Any = None) -> str:
+        """'Thu 10 Apr 14:30' in the event zone; with the reader's own zone too when it differs:
+        'Thu 10 Apr 10:00 (17:00 your time)'."""
         pattern = "EEE d MMM HH:mm" if self.language == "en" else "M월 d일 (E) HH:mm"
-        return format_datetime(moment, pattern, tzinfo=tz, locale=self.locale)
+        main = format_datetime(moment, pattern, tzinfo=tz, locale=self.locale)
+        if (
+            own is None
+            or tz is None
+            or moment.astimezone(own).utcoffset() == moment.astimezone(tz).utcoffset()
+        ):
+            return main
+        local = moment.astimezone(own)
+        same_day = local.date() == moment.astimezone(tz).date()
+        local_pattern = "HH:mm" if same_day else pattern
+        text = format_datetime(moment, local_pattern, tzinfo=own, locale=self.locale)
+        return f"{main} ({self('time.yours', time=text)})"

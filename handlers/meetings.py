@@ -33,7 +33,7 @@ MAX_PICK = 12
 
 def when(t: Translator, ctx: BotContext, moment: datetime) -> str:
     """A time in the event's zone, in the reader's language."""
-    return t.when(moment, ctx.services.event_timezone)
+    return t.when(moment, ctx.services.event_timezone, ctx.own_timezone)
 
 
 def _draft(ctx: BotContext) -> dict[str, Any] | None:

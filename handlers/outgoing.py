@@ -24,21 +24,25 @@ class Rendered:
     data: bytes | None = None
 
 
-def params_for(t: Translator, params: dict[str, Any], tz: tzinfo | None) -> dict[str, Any]:
+def params_for(
+    t: Translator, params: dict[str, Any], tz: tzinfo | None, own: tzinfo | None = None
+) -> dict[str, Any]:
     """Time parameters ({"dt": iso}) become local times in the reader's language."""
     out: dict[str, Any] = {}
     for name, value in params.items():
         if isinstance(value, dict) and "dt" in value:
-            out[name] = t.when(datetime.fromisoformat(value["dt"]), tz)
+            out[name] = t.when(datetime.fromisoformat(value["dt"]), tz, own)
         else:
             out[name] = value
     return out
 
 
-def render(message: OutgoingMessage, t: Translator, tz: tzinfo | None = None) -> Rendered:
+def render(
+    message: OutgoingMessage, t: Translator, tz: tzinfo | None = None, own: tzinfo | None = None
+) -> Rendered:
     """Catalogue keys are rendered now, so a language change before sending is honoured."""
     text: str = (
-        t(message.key, **params_for(t, message.params, tz))
+        t(message.key, **params_for(t, message.params, tz, own))
         if message.key is not None
         else message.text or ""
     )
@@ -47,7 +51,10 @@ def render(message: OutgoingMessage, t: Translator, tz: tzinfo | None = None) ->
         built = []
         for b in row:
             label = (
-                t(b["key"], **params_for(t, {k[2:]: v for k, v in b.items() if k[:2] == "p_"}, tz))
+                t(
+                    b["key"],
+                    **params_for(t, {k[2:]: v for k, v in b.items() if k[:2] == "p_"}, tz, own),
+                )
                 if "key" in b
                 else b.get("text", "")
             )

@@ -6,13 +6,14 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import onboarding
+from core.errors import NotConsented
 from core.onboarding import Arrival
 from core.people import LANGUAGES, NOTICE_VERSION
 from handlers.callbacks import pack, unpack
 from handlers.common import ack, reply
 from handlers.context import BotContext
 from handlers.i18n import Translator
-from handlers.profile import ask_field, show_done
+from handlers.profile import ask_field, consent_first, show_done
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -129,6 +130,57 @@ async def choose_language(update: Update, ctx: BotContext) -> None:
     await reply(update, t("language.set"), edit=True)
 
 
+COMMON_ZONES = ("Asia/Seoul", "Europe/Brussels", "Europe/London", "Europe/Helsinki")
+
+
+async def timezone_command(update: Update, ctx: BotContext) -> None:
+    """/timezone [IANA name]: show times in my own zone too (for remote participants)."""
+    user = update.effective_user
+    if user is None:
+        return
+    t = await ctx.translator(update)
+    services = ctx.services
+    event_zone = services.event_timezone.key
+    if ctx.args:
+        await _apply_timezone(update, ctx, t, " ".join(ctx.args))
+        return
+    rows = [[(t("timezone.event", zone=event_zone), pack("tz", "event"))]]
+    rows += [[(zone, pack("tz", zone))] for zone in COMMON_ZONES if zone != event_zone]
+    await reply(update, t("timezone.choose", zone=event_zone), rows)
+
+
+async def _apply_timezone(update: Update, ctx: BotContext, t: Translator, name: str) -> None:
+    services = ctx.services
+    user = update.effective_user
+    assert user is not None
+    zone = None if name == "event" else onboarding.valid_timezone(name)
+    if name != "event" and zone is None:
+        await reply(update, t("timezone.unknown", name=name[:64]))
+        return
+    if zone == services.event_timezone.key:
+        zone = None
+    try:
+        await onboarding.set_timezone(services.uow, telegram_id=user.id, name=zone)
+    except NotConsented:
+        await consent_first(update, ctx, t)
+        return
+    shown = zone or services.event_timezone.key
+    await reply(update, t("timezone.set", zone=shown), edit=update.callback_query is not None)
+
+
+async def choose_timezone(update: Update, ctx: BotContext) -> None:
+    """tz:<zone> button: the presser's own setting only."""
+    query = update.callback_query
+    if query is None:
+        return
+    t = await ctx.translator(update)
+    parts = unpack(query.data)
+    await ack(update)
+    if len(parts) != 2:
+        return
+    await _apply_timezone(update, ctx, t, parts[1])
+
+
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Onboarding handlers, in the order the composition root registers them."""
     return [
@@ -136,4 +188,6 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CallbackQueryHandler(consent, pattern=r"^cs:"),
         CommandHandler("language", language, filters=PRIVATE),
         CallbackQueryHandler(choose_language, pattern=r"^lang:"),
+        CommandHandler("timezone", timezone_command, filters=PRIVATE),
+        CallbackQueryHandler(choose_timezone, pattern=r"^tz:"),
     ]

@@ -46,6 +46,7 @@ class SqlPeople:
             awaiting_field=row.awaiting_field,
             awaiting_mode=row.awaiting_mode,
             unreachable_at=row.unreachable_at,
+            timezone=row.timezone,
         )
 
     async def add(self, person: Person) -> None:
@@ -70,6 +71,7 @@ class SqlPeople:
         row.awaiting_field = person.awaiting_field
         row.awaiting_mode = person.awaiting_mode
         row.unreachable_at = person.unreachable_at
+        row.timezone = person.timezone
 
     async def mark_unreachable(self, telegram_id: int, at: datetime) -> None:
         await self.s.execute(

@@ -23,6 +23,7 @@ class PersonRow(Base):
     awaiting_field: Mapped[str | None] = mapped_column(String(32))
     awaiting_mode: Mapped[str | None] = mapped_column(String(16))
     unreachable_at: Mapped[datetime | None]
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
 
 class ConsentRow(Base):

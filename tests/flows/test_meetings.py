@@ -196,3 +196,21 @@ async def test_experts_see_their_desk(make_bot, tmp_path):
     assert "• Thu 10 Apr 10:30 — Ji-woo Kim (Proposal development)" in expert.last().text
     await user.command("desk")
     assert "for the experts" in user.last().text
+
+
+async def test_remote_participants_see_their_own_time_too(make_bot):
+    bot = await make_bot()
+    users = await setup(bot)
+    anna = users[2]
+    await anna.command("timezone")
+    assert "Europe/Brussels" in anna.last().text
+    await anna.press("Asia/Seoul")
+    assert "Asia/Seoul" in anna.last().text
+    await anna.command("timezone", "Mars/Olympus")
+    assert "don't know the time zone" in anna.last().text
+    incoming = await request_from_jiwoo(bot, users)
+    assert "(17:00 your time)" in incoming.buttons[0]  # 10:00 in Brussels is 17:00 in Seoul
+    await anna.command("availability")
+    assert "🟢 Thu 10 Apr 10:00 (17:00 your time)" in anna.last().buttons
+    await users[1].command("meetings")  # Ji-woo stays on event time
+    assert "your time" not in users[1].last().text
