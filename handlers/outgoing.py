@@ -50,10 +50,11 @@ def render(
     for row in message.buttons:
         built = []
         for b in row:
+            button_params = {k[2:]: v for k, v in b.items() if k[:2] == "p_"}
             label = (
                 t(
                     b["key"],
-                    **params_for(t, {k[2:]: v for k, v in b.items() if k[:2] == "p_"}, tz, own),
+                    **params_for(t, button_params, tz, own),
                 )
                 if "key" in b
                 else b.get("text", "")

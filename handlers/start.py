@@ -144,7 +144,9 @@ async def timezone_command(update: Update, ctx: BotContext) -> None:
     if ctx.args:
         await _apply_timezone(update, ctx, t, " ".join(ctx.args))
         return
-    rows = [[(t("timezone.event", zone=event_zone), pack("tz", "event"))]]
+    rows: list[list[tuple[str, str]]] = [
+        [(t("timezone.event", zone=event_zone), pack("tz", "event"))]
+    ]
     rows += [[(zone, pack("tz", zone))] for zone in COMMON_ZONES if zone != event_zone]
     await reply(update, t("timezone.choose", zone=event_zone), rows)
 
