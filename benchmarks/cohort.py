@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from bot.match_rank import read_profiles as bot_read_profiles
 from core.matching import Judgement, MatchProfile, Publication
 from core.taxonomy import Term, all_terms
 
@@ -156,25 +157,6 @@ def profile_to_json(profile: MatchProfile) -> dict[str, Any]:
     }
 
 
-def profile_from_json(data: dict[str, Any]) -> MatchProfile:
-    """Read one profile line; every field but `id` is optional."""
-    return MatchProfile(
-        id=str(data["id"]),
-        name=str(data.get("name") or ""),
-        organisation=str(data.get("organisation") or ""),
-        country=str(data.get("country") or ""),
-        expertise=tuple(str(k) for k in data.get("expertise") or ()),
-        offers=str(data.get("offers") or ""),
-        seeks=str(data.get("seeks") or ""),
-        bio=str(data.get("bio") or ""),
-        publications=tuple(
-            Publication(str(p.get("title") or ""), str(p.get("abstract") or ""))
-            for p in data.get("publications") or ()
-        ),
-        hidden=bool(data.get("hidden", False)),
-    )
-
-
 def _lines(path: Path) -> Iterator[dict[str, Any]]:
     """Parsed JSON objects of a JSON-lines file, skipping blank lines."""
     with path.open(encoding="utf-8") as handle:
@@ -183,17 +165,15 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def read_profiles(path: Path) -> list[MatchProfile]:
-    """All profiles of a JSON-lines file."""
-    return [profile_from_json(data) for data in _lines(path)]
-
-
 def read_labels(path: Path) -> list[Judgement]:
     """All judgements of a labels JSON-lines file."""
     return [
         Judgement(str(d["a"]), str(d["b"]), str(d["label"]), str(d.get("why") or ""))
         for d in _lines(path)
     ]
+
+
+read_profiles = bot_read_profiles  # one reader for the CLI, the tests and the benchmarks
 
 
 def write_profiles(path: Path, profiles: Iterable[MatchProfile]) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
@@ -23,7 +24,7 @@ from core.outbox import DeliveryPolicy
 from core.partners import Matchmaker, MatchSettings
 from core.ports import Clock
 from handlers import help as help_
-from handlers import meetings, partners, profile, start
+from handlers import meetings, organiser, partners, profile, start
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.help import bot_commands, menu_languages
 from handlers.services import Services
@@ -47,6 +48,8 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(partners.handlers())
     # Meetings: /meetings, /availability, /consult, /desk and the request/booking buttons.
     app.add_handlers(meetings.handlers())
+    # Organiser tools (every action re-checks the organiser's id on the server).
+    app.add_handlers(organiser.handlers())
     # A note being typed for a meeting request is caught before profile answers (group -1).
     app.add_handlers(meetings.note_handlers(), group=-1)
     # /help.
@@ -70,6 +73,33 @@ def match_settings(settings: Settings) -> MatchSettings:
         ),
         skip_for=timedelta(hours=m.skip_for_hours),
     )
+
+
+def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Services:
+    """Everything handlers and jobs need, wired from settings (also used by the CLI)."""
+    uow = SqlUnitOfWorkFactory(session_factory(engine))
+    return Services(
+        uow=uow,
+        clock=clock,
+        policy=AccessPolicy(settings.access.mode, frozenset(settings.organisers.telegram_ids)),
+        booking=Booking(
+            uow,
+            MeetingRules(
+                max_per_person=settings.meetings.max_per_person,
+                request_ttl=timedelta(hours=settings.meetings.request_ttl_hours),
+            ),
+            calendar_for(settings.event.name),
+        ),
+        default_language=settings.i18n.default_language,
+        event_timezone=ZoneInfo(settings.event.timezone),
+        event_name=settings.event.name,
+        matchmaker=Matchmaker(match_settings(settings)),
+    )
+
+
+def build_services_for_cli(settings: Settings, engine: AsyncEngine) -> Services:
+    """Services on the real clock, for CLI commands that run use cases."""
+    return build_services(settings, engine, SystemClock())
 
 
 def build_application(
@@ -101,33 +131,16 @@ def build_application(
     app: ForumApp = builder.build()
 
     engine = create_engine(settings.database.url)
-    uow = SqlUnitOfWorkFactory(session_factory(engine))
     the_clock = clock or SystemClock()
+    services = build_services(settings, engine, the_clock)
     dispatcher = OutboxDispatcher(
-        uow=uow,
+        uow=services.uow,
         bot=app.bot,
         clock=the_clock,
         policy=DeliveryPolicy(max_attempts=settings.outbox.max_attempts),
         max_per_second=settings.outbox.max_per_second,
         default_language=settings.i18n.default_language,
         timezone=ZoneInfo(settings.event.timezone),
-    )
-    services = Services(
-        uow=uow,
-        clock=the_clock,
-        policy=AccessPolicy(settings.access.mode, frozenset(settings.organisers.telegram_ids)),
-        booking=Booking(
-            uow,
-            MeetingRules(
-                max_per_person=settings.meetings.max_per_person,
-                request_ttl=timedelta(hours=settings.meetings.request_ttl_hours),
-            ),
-            calendar_for(settings.event.name),
-        ),
-        default_language=settings.i18n.default_language,
-        event_timezone=ZoneInfo(settings.event.timezone),
-        event_name=settings.event.name,
-        matchmaker=Matchmaker(match_settings(settings)),
     )
     app.bot_data[SERVICES_KEY] = services
     app.bot_data[DISPATCHER_KEY] = dispatcher
@@ -146,15 +159,15 @@ async def set_commands(app: ForumApp) -> None:
         await app.bot.set_my_commands(
             bot_commands(lang), scope=BotCommandScopeDefault(), language_code=code
         )
-        for organiser in sorted(services.policy.organiser_ids):
+        for organiser_id in sorted(services.policy.organiser_ids):
             try:
                 await app.bot.set_my_commands(
                     bot_commands(lang, organiser=True),
-                    scope=BotCommandScopeChat(organiser),
+                    scope=BotCommandScopeChat(organiser_id),
                     language_code=code,
                 )
             except TelegramError as exc:  # the organiser has not opened the bot yet
-                log.warning("could not set organiser commands for %s: %s", organiser, exc)
+                log.warning("could not set organiser commands for %s: %s", organiser_id, exc)
 
 
 async def _post_init(app: ForumApp) -> None:

@@ -169,7 +169,7 @@ def valid_timezone(name: str) -> str | None:
         return None
     try:
         ZoneInfo(cleaned)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
     return cleaned
 

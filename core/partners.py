@@ -11,7 +11,6 @@ from core.delivery import enqueue
 from core.errors import NotFound
 from core.interests import POSITIVE, Interest, InterestKind
 from core.matching import MatchIndex, MatchPreferences, MatchProfile, Suggestion
-from core.matching import Publication as MatchPublication
 from core.onboarding import UowFactory, require_person
 from core.outbox import OutgoingMessage
 from core.ports import UnitOfWork
@@ -64,9 +63,7 @@ def to_match_profile(profile: Profile) -> MatchProfile:
             term = term_by_id(k.term_id) if k.term_id else None
             labels.append(term.label_en if term else k.label)
         expertise = tuple(labels)
-    pubs: tuple[MatchPublication, ...] = ()
-    if "publications" not in hidden:
-        pubs = tuple(MatchPublication(p.title, p.abstract) for p in profile.publications)
+    pubs = () if "publications" in hidden else tuple(profile.publications)
     return MatchProfile(
         id=str(profile.telegram_id),
         name=shown("full_name", profile.full_name),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -67,6 +67,8 @@ class InterestRepository(Protocol):
     async def record_impression(self, viewer_id: int, target_id: int, at: datetime) -> None: ...
 
     async def exposure_counts(self) -> dict[int, int]: ...
+
+    async def of_kinds(self, kinds: Collection[InterestKind]) -> list[Interest]: ...
 
 
 class InviteRepository(Protocol):

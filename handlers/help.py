@@ -30,7 +30,7 @@ USER_COMMANDS = (
     "start",
 )
 #: Extra commands shown only in organisers' chats (features add theirs here).
-ORGANISER_COMMANDS: tuple[str, ...] = ()
+ORGANISER_COMMANDS: tuple[str, ...] = ("schedule",)
 
 
 def bot_commands(language: str, organiser: bool = False) -> list[BotCommand]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -416,6 +416,15 @@ class SqlInterests:
                 )
         except IntegrityError:
             pass
+
+    async def of_kinds(self, kinds: Collection[InterestKind]) -> list[Interest]:
+        """Every decision of these kinds (for the schedule builder)."""
+        rows = await self.s.scalars(
+            select(InterestRow)
+            .where(InterestRow.kind.in_([str(k) for k in kinds]))
+            .order_by(InterestRow.at, InterestRow.actor_id, InterestRow.target_id)
+        )
+        return [self._to_core(r) for r in rows]
 
     async def exposure_counts(self) -> dict[int, int]:
         """How many different people were shown each person."""

@@ -4,7 +4,6 @@ from core.matching.engine import (
     MatchIndex,
     MatchPreferences,
     MatchProfile,
-    Publication,
     Reason,
     Suggestion,
     organisation_key,
@@ -18,6 +17,7 @@ from core.matching.evaluation import (
     precision_at_k,
     random_baseline,
 )
+from core.profile import Publication
 
 __all__ = [
     "GAINS",

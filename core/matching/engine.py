@@ -61,6 +61,7 @@ from core.matching.text import (
     token_text,
     words,
 )
+from core.profile import Publication
 from core.taxonomy import term_by_id
 
 FloatArray = npt.NDArray[np.float64]
@@ -77,14 +78,6 @@ _EXPLAIN_CACHE = 1024
 _TAG_HIDDEN, _TAG_ORG, _TAG_DELEGATION = range(3)
 _DELEGATIONS = {"OTHER": 0, "EU": 1, "KR": 2}
 _DELEGATION_NAMES = {code: name for name, code in _DELEGATIONS.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class Publication:
-    """A paper a participant lists: its title and, optionally, the abstract."""
-
-    title: str
-    abstract: str = ""
 
 
 @dataclass(frozen=True, slots=True)

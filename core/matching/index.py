@@ -1,8 +1,10 @@
 """TF-IDF vectors per person (topic, offers, seeks) in sparse matrices that take incremental edits.
 
 Model: each text component is a bag of light stems plus taxonomy term tokens (``term:qkd``,
-weighted ×2, broader terms such as ``qkd`` for ``cv-qkd`` at half a mention) and a weak
-``area:`` token per term. Sublinear tf, smoothed idf, L2 rows:
+weighted ×2; broader terms such as ``qkd`` for ``cv-qkd`` and terms nested in a longer form at
+half a mention) and a weak ``area:`` token per term (×0.5). Sublinear tf (1 + ln tf), smoothed
+idf (ln((1+N)/(1+df)) + 1), L2-normalised float32 CSR rows whose columns are the token codes of
+`core.matching.text`:
 
 * ``topic`` = unit(1.0·expertise + 0.8·bio + 0.8·publications + 0.4·offers), each part unit
   on its own first, so a long abstract cannot drown three typed keywords;
@@ -55,6 +57,7 @@ NOVELTY_DAMPING = 0.35
 OFFER_TOPIC_SHARE = 0.5
 _COMPACT_SHARE = 0.05
 _COMPACT_MIN = 32
+_BUILD_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +305,10 @@ class VectorIndex:
         """Replace everything with these people (a later duplicate key wins) and compact once."""
         self._df = np.zeros(max(1024, token_count()), dtype=np.int64)
         latest = {key: (key, fields, tags) for key, fields, tags in items}
-        docs = self._make_docs([latest[key] for key in sorted(latest)])
+        ordered = [latest[key] for key in sorted(latest)]
+        docs: list[_Doc] = []
+        for start in range(0, len(ordered), _BUILD_BATCH):  # bounded temporaries, same result
+            docs.extend(self._make_docs(ordered[start : start + _BUILD_BATCH]))
         self._docs = {doc.key: doc for doc in docs}
         if docs:
             all_ids = np.concatenate([doc.ids for doc in docs])

@@ -214,3 +214,42 @@ async def test_remote_participants_see_their_own_time_too(make_bot):
     assert "🟢 Thu 10 Apr 10:00 (17:00 your time)" in anna.last().buttons
     await users[1].command("meetings")  # Ji-woo stays on event time
     assert "your time" not in users[1].last().text
+
+
+async def test_organiser_builds_and_applies_a_round_schedule(make_bot):
+    bot = await make_bot(organisers={"telegram_ids": [9000]})
+    users = await setup(bot)
+    now = bot.clock.now()
+    mm, uow = bot.services.matchmaker, bot.services.uow
+    from core.interests import InterestKind
+
+    for a, b in ((1, 2), (2, 1), (4, 2), (2, 4), (1, 4)):  # 1-2 and 2-4 are mutual; 1→4 is not
+        await mm.decide(uow, a, b, InterestKind.SAVED, now=now)
+    await bot.dispatch()
+
+    stranger = users[1]
+    await stranger.command("schedule", "morning")
+    assert stranger.last().text == "This command is for the event's organisers."
+    await stranger.press_data("sc:a:morning")
+    assert stranger.last_answer()["text"] == "This command is for the event's organisers."
+    async with uow() as u:
+        assert await u.meetings.meetings_of(2) == []
+
+    organiser = bot.client(9000, "Org")
+    await organiser.command("schedule", "morning")
+    preview = organiser.last().text
+    assert "Optimised: 2 / 2 pairs scheduled" in preview
+    assert "First-come: 2 / 2 pairs scheduled" in preview
+    assert "nothing is booked" in preview
+    async with uow() as u:
+        assert await u.meetings.meetings_of(2) == []
+    await organiser.press("✅ Apply: book these meetings")
+    assert "Booked 2 meetings" in organiser.last().text
+    async with uow() as u:
+        booked = await u.meetings.meetings_of(2, live_only=True)
+    assert len(booked) == 2 and len({m.slot_key for m in booked}) == 2  # Anna never double-booked
+    await bot.dispatch()
+    confirmations = [m for m in bot.fake.sent(2) if "confirmed" in m.text]
+    assert len(confirmations) == 2 and all(m.document for m in confirmations)
+    await organiser.command("schedule", "nosuchround")
+    assert "has no future slots" in organiser.last().text

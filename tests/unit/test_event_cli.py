@@ -103,3 +103,17 @@ def test_removing_a_booked_slot_is_refused_unless_forced(cfg, tmp_path, capsys):
             "SELECT recipient_id FROM outbox WHERE payload LIKE '%cancelled_by_organiser%'"
         ).fetchall()
     assert status == "cancelled" and sorted(r[0] for r in told) == [1, 2]
+
+
+def test_schedule_build_previews_without_changing_anything(cfg, tmp_path, capsys):
+    path, _db = cfg
+    future = tmp_path / "future.toml"  # the CLI runs on the real clock: move the event ahead
+    future.write_text(EXAMPLE.read_text().replace("2025-04-", "2030-04-"), encoding="utf-8")
+    assert main(["--config", str(path), "event", "load", str(future)]) == 0
+    capsys.readouterr()
+    assert main(["--config", str(path), "schedule", "build", "--round", "morning"]) == 0
+    out = capsys.readouterr().out
+    assert "optimised: 0 / 0 scheduled" in out and "first-come: 0 / 0 scheduled" in out
+    assert "preview only" in out
+    assert main(["--config", str(path), "schedule", "build", "--round", "nope"]) == 2
+    assert "round 'nope' has no future slots" in capsys.readouterr().err
