@@ -441,6 +441,72 @@ class Booking:
             await uow.commit()
             return meeting, slot, self.ics(meeting, slot, "CANCEL", ", ".join(others), now)
 
+    async def move_options(self, meeting_id: int, by_id: int, *, now: datetime) -> list[Slot]:
+        """Slots a meeting of mine could move to (everyone free, a table left)."""
+        async with self.uow() as uow:
+            await require_person(uow, by_id)
+            meeting = await uow.meetings.get_meeting(meeting_id)
+            if meeting is None or meeting.kind is not SlotKind.MEETING:
+                raise NotFound(what="meeting")
+            if by_id not in meeting.people:
+                raise NotAllowed()
+            if meeting.status is not MeetingStatus.BOOKED:
+                raise BookingError(reason="closed", status=str(meeting.status))
+            return await common_free_slots(uow, meeting.people, now)
+
+    async def move(
+        self, meeting_id: int, by_id: int, slot_key: str, *, now: datetime
+    ) -> tuple[Meeting, Slot, str]:
+        """Reschedule a meeting to another slot where everyone is free; the others get the
+        updated .ics (same UID, higher SEQUENCE)."""
+        async with self.uow() as uow:
+            await require_person(uow, by_id)
+            meeting = await uow.meetings.get_meeting(meeting_id)
+            if meeting is None or meeting.kind is not SlotKind.MEETING:
+                raise NotFound(what="meeting")
+            if by_id not in meeting.people:
+                raise NotAllowed()
+            if meeting.status is not MeetingStatus.BOOKED:
+                raise BookingError(reason="closed", status=str(meeting.status))
+            old = await uow.meetings.get_slot(meeting.slot_key)
+            assert old is not None
+            if old.starts_at <= now:
+                raise BookingError(reason="past")
+            free = {s.key: s for s in await common_free_slots(uow, meeting.people, now)}
+            if slot_key not in free:
+                raise BookingError(reason="slot_unavailable")
+            slot = free[slot_key]
+            table = first_free_table(slot.capacity, await uow.meetings.used_tables(slot.key))
+            if table is None:
+                raise BookingError(reason="full")
+            await uow.meetings.move_meeting(meeting, slot.key, table, now)
+            my_name = await _name(uow, by_id)
+            for other in meeting.people:
+                if other == by_id:
+                    continue
+                ics = self.ics(meeting, slot, "REQUEST", my_name, now)
+                await enqueue(
+                    uow,
+                    recipient_id=other,
+                    message=OutgoingMessage(
+                        key="meetings.moved",
+                        params={
+                            "name": my_name,
+                            "old": dt(old.starts_at),
+                            "when": dt(slot.starts_at),
+                            "table": table,
+                            "location": slot.location,
+                        },
+                        attachment=ics_attachment(ics, f"meeting-{meeting.id}.ics"),
+                    ),
+                    due_at=now,
+                    dedupe_key=f"meeting:{meeting.id}:s{meeting.sequence}:{other}",
+                    now=now,
+                )
+            others = [await _name(uow, p) for p in meeting.people if p != by_id]
+            await uow.commit()
+            return meeting, slot, self.ics(meeting, slot, "REQUEST", ", ".join(others), now)
+
     async def schedule(
         self, person: int, *, now: datetime
     ) -> tuple[Schedule, dict[str, Slot], dict[int, str]]:

@@ -11,6 +11,7 @@ from core.delivery import enqueue
 from core.errors import NotFound
 from core.interests import POSITIVE, Interest, InterestKind
 from core.matching import MatchIndex, MatchPreferences, MatchProfile, Suggestion
+from core.meetings import RequestStatus
 from core.onboarding import UowFactory, require_person
 from core.outbox import OutgoingMessage
 from core.ports import UnitOfWork
@@ -138,6 +139,13 @@ class Matchmaker:
                 continue  # a skip wears off
             out.add(str(interest.target_id))
         out |= {str(i) for i in await uow.people.unreachable_ids()}
+        # People I already meet, and anyone a request between us was declined by.
+        for meeting in await uow.meetings.meetings_of(viewer_id, live_only=True):
+            out |= {str(p) for p in meeting.people if p != viewer_id}
+        for request in await uow.meetings.requests_of(viewer_id):
+            if request.status is RequestStatus.DECLINED:
+                other = request.to_id if request.from_id == viewer_id else request.from_id
+                out.add(str(other))
         return out
 
     async def next_card(

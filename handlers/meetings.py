@@ -301,6 +301,19 @@ async def meetings_command(update: Update, ctx: BotContext) -> None:
                     location=s.location or "—",
                 )
             )
+            if m.kind.value == "meeting":
+                rows.append(
+                    [
+                        (
+                            t(
+                                "meetings.button.move",
+                                name=clip(other(m), 24),
+                                when=when(t, ctx, s.starts_at),
+                            ),
+                            pack("mt", "m", m.id or 0),
+                        )
+                    ]
+                )
             rows.append(
                 [
                     (
@@ -382,17 +395,38 @@ async def meetings_command(update: Update, ctx: BotContext) -> None:
 
 
 async def meeting_button(update: Update, ctx: BotContext) -> None:
-    """mt:c:<meeting id>: cancel a booking of mine; the others are told."""
+    """mt:c:<meeting id> cancels a booking of mine, mt:m:<id> offers other times for it."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
     t = await ctx.translator(update)
     parts = unpack(query.data)
-    meeting_id = as_int(parts[2]) if len(parts) == 3 and parts[1] == "c" else None
+    meeting_id = as_int(parts[2]) if len(parts) == 3 and parts[1] in ("c", "m") else None
     if meeting_id is None:
         await alert(update, t("buttons.expired"))
         return
     services = ctx.services
+    if parts[1] == "m":
+        try:
+            options = await services.booking.move_options(
+                meeting_id, user.id, now=services.clock.now()
+            )
+        except (BookingError, NotFound, NotAllowed, NotConsented) as exc:
+            await _explain(update, ctx, t, exc)
+            return
+        await ack(update)
+        if not options:
+            await reply(update, t("meetings.no_common_slot"))
+            return
+        rows = chunk(
+            [
+                (when(t, ctx, s.starts_at), pack("mv", meeting_id, s.key))
+                for s in options[:MAX_PICK]
+            ],
+            2,
+        )
+        await reply(update, t("meetings.move_pick"), rows)
+        return
     try:
         _meeting, slot, ics = await services.booking.cancel(
             meeting_id, user.id, now=services.clock.now()
@@ -407,6 +441,36 @@ async def meeting_button(update: Update, ctx: BotContext) -> None:
     await _send_ics(
         update, t, ics, f"meeting-{meeting_id}-cancelled.ics", t("meetings.ics_cancel_caption")
     )
+
+
+async def move_button(update: Update, ctx: BotContext) -> None:
+    """mv:<meeting id>:<slot>: move my meeting there; the others get the updated .ics."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    t = await ctx.translator(update)
+    parts = unpack(query.data)
+    meeting_id = as_int(parts[1]) if len(parts) == 3 else None
+    if meeting_id is None:
+        await alert(update, t("buttons.expired"))
+        return
+    services = ctx.services
+    try:
+        meeting, slot, ics = await services.booking.move(
+            meeting_id, user.id, parts[2], now=services.clock.now()
+        )
+    except (BookingError, NotFound, NotAllowed, NotConsented) as exc:
+        await _explain(update, ctx, t, exc)
+        return
+    finally:
+        services.wake_outbox()
+    await ack(update)
+    await reply(
+        update,
+        t("meetings.moved_by_me", when=when(t, ctx, slot.starts_at), table=meeting.table),
+        edit=True,
+    )
+    await _send_ics(update, t, ics, f"meeting-{meeting_id}.ics", t("meetings.ics_caption"))
 
 
 async def availability_command(update: Update, ctx: BotContext, *, edit: bool = False) -> None:
@@ -551,6 +615,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CallbackQueryHandler(picker_button, pattern=r"^mq:"),
         CallbackQueryHandler(request_button, pattern=r"^mr:"),
         CallbackQueryHandler(meeting_button, pattern=r"^mt:"),
+        CallbackQueryHandler(move_button, pattern=r"^mv:"),
         CallbackQueryHandler(availability_button, pattern=r"^av:"),
         CallbackQueryHandler(consult_button, pattern=r"^cn:"),
     ]

@@ -165,6 +165,32 @@ class SqlMeetings:
             .values(active=False)
         )
 
+    async def move_meeting(
+        self, meeting: Meeting, slot_key: str, table: int, now: datetime
+    ) -> None:
+        """Move a live meeting to another slot and table; a clash raises BookingError('taken')."""
+        assert meeting.id is not None
+        try:
+            async with self.s.begin_nested():
+                await self.s.execute(
+                    update(MeetingRow)
+                    .where(MeetingRow.id == meeting.id)
+                    .values(
+                        slot_key=slot_key,
+                        table_no=table,
+                        sequence=meeting.sequence + 1,
+                        updated_at=now,
+                    )
+                )
+                await self.s.execute(
+                    update(MeetingPersonRow)
+                    .where(MeetingPersonRow.meeting_id == meeting.id)
+                    .values(slot_key=slot_key)
+                )
+        except IntegrityError:
+            raise BookingError(reason="taken") from None
+        meeting.slot_key, meeting.table, meeting.sequence = slot_key, table, meeting.sequence + 1
+
     async def meetings_of(self, person: int, *, live_only: bool = False) -> list[Meeting]:
         stmt = (
             select(MeetingRow)

@@ -253,3 +253,35 @@ async def test_organiser_builds_and_applies_a_round_schedule(make_bot):
     assert len(confirmations) == 2 and all(m.document for m in confirmations)
     await organiser.command("schedule", "nosuchround")
     assert "has no future slots" in organiser.last().text
+
+
+async def test_reschedule_tells_the_other_person_with_an_updated_calendar(make_bot):
+    import icalendar
+
+    bot = await make_bot()
+    users = await setup(bot)
+    await request_from_jiwoo(bot, users, times=("Thu 10 Apr 10:20",))
+    await users[2].press("✅ Thu 10 Apr 10:20")
+    first = icalendar.Calendar.from_ical(users[2].last_document().data)
+    await bot.dispatch()
+    jiwoo = users[1]
+    await jiwoo.command("partners")  # a booked partner is not suggested again
+    assert "Anna de Vries" not in jiwoo.last().text
+
+    await jiwoo.command("meetings")
+    await jiwoo.press("🔁 Move: Anna de Vries, Thu 10 Apr 10:20")
+    assert "Move the meeting to which time?" in jiwoo.last().text
+    assert "Thu 10 Apr 10:20" not in jiwoo.last().buttons
+    await jiwoo.press("Thu 10 Apr 11:00")
+    assert "Meeting moved to Thu 10 Apr 11:00" in jiwoo.texts()[-2]
+    await bot.dispatch()
+    note = users[2].last()
+    assert "moved your meeting from Thu 10 Apr 10:20 to Thu 10 Apr 11:00" in note.text
+    moved = icalendar.Calendar.from_ical(note.document.data)
+    before = next(c for c in first.walk() if c.name == "VEVENT")
+    after = next(c for c in moved.walk() if c.name == "VEVENT")
+    assert str(after["UID"]) == str(before["UID"])
+    assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
+    assert after.decoded("DTSTART").hour == 9  # 11:00 in Brussels (CEST) is 09:00 UTC
+    await users[4].press_data(f"mv:1:{'morning@20250410T1000'}")  # not his meeting
+    assert users[4].last_answer()["text"] == "This button is not for you — nothing was changed."
