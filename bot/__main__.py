@@ -216,6 +216,7 @@ async def _schedule_build(settings: Settings, round_key: str, apply: bool) -> in
             now=SystemClock().now(),
             apply=apply,
             ics=services.booking.ics,
+            reminders=services.booking.reminders,
         )
     except NotFound:
         return _fail(f"round '{round_key}' has no future slots (load the event file first)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from telegram.request import BaseRequest
 from bot.clock import SystemClock
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
+from core.attendance import Agenda
 from core.booking import Booking, calendar_for
 from core.matching import MatchPreferences
 from core.meetings import MeetingRules
@@ -23,8 +24,9 @@ from core.onboarding import AccessPolicy
 from core.outbox import DeliveryPolicy
 from core.partners import Matchmaker, MatchSettings
 from core.ports import Clock
+from core.reminders import ReminderSettings, run_digests
+from handlers import agenda, meetings, organiser, partners, profile, start
 from handlers import help as help_
-from handlers import meetings, organiser, partners, profile, start
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.help import bot_commands, menu_languages
 from handlers.services import Services
@@ -48,6 +50,8 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(partners.handlers())
     # Meetings: /meetings, /availability, /consult, /desk and the request/booking buttons.
     app.add_handlers(meetings.handlers())
+    # The programme: /agenda with subscribe and sign-up buttons, /waitlist for organisers.
+    app.add_handlers(agenda.handlers())
     # Organiser tools (every action re-checks the organiser's id on the server).
     app.add_handlers(organiser.handlers())
     # A note being typed for a meeting request is caught before profile answers (group -1).
@@ -78,6 +82,13 @@ def match_settings(settings: Settings) -> MatchSettings:
 def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Services:
     """Everything handlers and jobs need, wired from settings (also used by the CLI)."""
     uow = SqlUnitOfWorkFactory(session_factory(engine))
+    hour, minute = (int(x) for x in settings.reminders.digest_time.split(":"))
+    reminders = ReminderSettings(
+        meeting_lead=timedelta(minutes=settings.reminders.meeting_minutes),
+        session_lead=timedelta(minutes=settings.reminders.session_minutes),
+        digest_at=time(hour, minute),
+        timezone=settings.event.timezone,
+    )
     return Services(
         uow=uow,
         clock=clock,
@@ -89,7 +100,9 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
                 request_ttl=timedelta(hours=settings.meetings.request_ttl_hours),
             ),
             calendar_for(settings.event.name),
+            reminders,
         ),
+        agenda=Agenda(uow, reminders),
         default_language=settings.i18n.default_language,
         event_timezone=ZoneInfo(settings.event.timezone),
         event_name=settings.event.name,
@@ -193,6 +206,10 @@ async def _post_init(app: ForumApp) -> None:
         app.job_queue.run_repeating(
             lambda _ctx: _expire(services), interval=60, first=5, name="request-expiry"
         )
+        # The morning digest: checked every minute, sent once per person and day (dedupe keys).
+        app.job_queue.run_repeating(
+            lambda _ctx: _digests(services), interval=60, first=10, name="digest"
+        )
         # Another process may have changed profiles: rebuild the suggestion index now and then.
         app.job_queue.run_repeating(
             lambda _ctx: _invalidate(services), interval=600, first=600, name="matching-refresh"
@@ -201,6 +218,11 @@ async def _post_init(app: ForumApp) -> None:
 
 async def _expire(services: Services) -> None:
     if await services.booking.expire_due(now=services.clock.now()):
+        services.wake_outbox()
+
+
+async def _digests(services: Services) -> None:
+    if await run_digests(services.uow, services.booking.reminders, services.clock.now()):
         services.wake_outbox()
 
 

@@ -121,6 +121,17 @@ class MeetingSettings(_Section):
     request_ttl_hours: float = Field(default=24, gt=0)
 
 
+class ReminderSettings(_Section):
+    """Automatic reminders and the morning digest."""
+
+    #: Minutes before a booked meeting or consultation.
+    meeting_minutes: int = Field(default=15, ge=0, le=24 * 60)
+    #: Minutes before a session one follows.
+    session_minutes: int = Field(default=10, ge=0, le=24 * 60)
+    #: Local time (event zone) of the morning digest on each event day, "HH:MM".
+    digest_time: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
 class Settings(BaseSettings):
     """All forumbot settings; see config.example.toml for each key."""
 
@@ -140,6 +151,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     meetings: MeetingSettings = Field(default_factory=MeetingSettings)
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -29,6 +29,7 @@ from core.onboarding import UowFactory, require_person
 from core.outbox import OutgoingMessage
 from core.ports import UnitOfWork
 from core.profile import clean_text
+from core.reminders import ReminderSettings, forget_meeting, remind_meeting
 
 #: Builds the .ics text for a meeting: (meeting, slot, method, summary, now) -> text.
 IcsBuilder = Callable[[Meeting, Slot, str, str, datetime], str]
@@ -116,10 +117,21 @@ def ics_attachment(text: str, name: str) -> dict[str, str]:
 class Booking:
     """Meeting use cases with their rules and the calendar builder."""
 
-    def __init__(self, uow: UowFactory, rules: MeetingRules, ics: IcsBuilder) -> None:
+    def __init__(
+        self,
+        uow: UowFactory,
+        rules: MeetingRules,
+        ics: IcsBuilder,
+        reminders: ReminderSettings | None = None,
+    ) -> None:
         self.uow = uow
         self.rules = rules
         self.ics = ics
+        self.reminders = reminders or ReminderSettings()
+
+    async def _remind(self, uow: UnitOfWork, meeting: Meeting, slot: Slot, now: datetime) -> None:
+        names = {p: await _name(uow, p) for p in meeting.people}
+        await remind_meeting(uow, meeting, slot, names, self.reminders, now)
 
     async def request(
         self,
@@ -277,6 +289,7 @@ class Booking:
             other_name = await _name(uow, request.from_id)
             my_name = await _name(uow, by_id)
             await self._notify_booked(uow, meeting, slot, request.from_id, my_name, now)
+            await self._remind(uow, meeting, slot, now)
             await uow.commit()
             return meeting, slot, self.ics(meeting, slot, "REQUEST", other_name, now)
 
@@ -420,6 +433,8 @@ class Booking:
             if slot.starts_at <= now:
                 raise BookingError(reason="past")
             await uow.meetings.cancel_meeting(meeting, now)
+            assert meeting.id is not None
+            await forget_meeting(uow, meeting.id)
             my_name = await _name(uow, by_id)
             for other in meeting.people:
                 if other == by_id:
@@ -440,6 +455,32 @@ class Booking:
             others = [await _name(uow, p) for p in meeting.people if p != by_id]
             await uow.commit()
             return meeting, slot, self.ics(meeting, slot, "CANCEL", ", ".join(others), now)
+
+    async def running_late(self, meeting_id: int, by_id: int, *, now: datetime) -> bool:
+        """Tell the others that I am running late (once per meeting); False if already told."""
+        async with self.uow() as uow:
+            await require_person(uow, by_id)
+            meeting = await uow.meetings.get_meeting(meeting_id)
+            if meeting is None:
+                raise NotFound(what="meeting")
+            if by_id not in meeting.people:
+                raise NotAllowed()
+            if meeting.status is not MeetingStatus.BOOKED:
+                raise BookingError(reason="closed", status=str(meeting.status))
+            name = await _name(uow, by_id)
+            told = False
+            for other in meeting.people:
+                if other != by_id:
+                    told |= await enqueue(
+                        uow,
+                        recipient_id=other,
+                        message=OutgoingMessage(key="reminders.late", params={"name": name}),
+                        due_at=now,
+                        dedupe_key=f"late:{meeting_id}:{by_id}:{other}",
+                        now=now,
+                    )
+            await uow.commit()
+            return told
 
     async def move_options(self, meeting_id: int, by_id: int, *, now: datetime) -> list[Slot]:
         """Slots a meeting of mine could move to (everyone free, a table left)."""
@@ -480,6 +521,9 @@ class Booking:
             if table is None:
                 raise BookingError(reason="full")
             await uow.meetings.move_meeting(meeting, slot.key, table, now)
+            assert meeting.id is not None
+            await forget_meeting(uow, meeting.id)
+            await self._remind(uow, meeting, slot, now)
             my_name = await _name(uow, by_id)
             for other in meeting.people:
                 if other == by_id:
@@ -583,6 +627,7 @@ class Booking:
         async with self.uow() as uow:
             await require_person(uow, person)
             meeting, slot = await self._book(uow, (person,), slot_key, now, None, SlotKind.CONSULT)
+            await self._remind(uow, meeting, slot, now)
             desk = next((d for d in await uow.meetings.desks() if d.key == slot.owner_key), None)
             if desk is not None and desk.expert_telegram_id:
                 await enqueue(

@@ -7,6 +7,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from core.agenda import Attendance
+from core.event import Session
 from core.interests import Interest, InterestKind
 from core.invites import Invite
 from core.meetings import ConsultDesk, Meeting, MeetingRequest, Slot, SlotKind
@@ -98,6 +100,10 @@ class OutboxRepository(Protocol):
 
     async def get_by_key(self, dedupe_key: str) -> OutboxRow | None: ...
 
+    async def drop_pending(self, prefix: str, reason: str) -> int: ...
+
+    async def pending_keys(self, prefix: str) -> list[str]: ...
+
 
 class MeetingRepository(Protocol):
     """Slots, desks, meetings, requests and busy marks."""
@@ -153,6 +159,30 @@ class MeetingRepository(Protocol):
     async def due_to_expire(self, now: datetime) -> list[MeetingRequest]: ...
 
 
+class AgendaRepository(Protocol):
+    """Sessions and attendance."""
+
+    async def upsert_session(self, item: Session, *, active: bool = True) -> None: ...
+
+    async def sessions(self) -> list[Session]: ...
+
+    async def get_session(self, key: str) -> Session | None: ...
+
+    async def attendance(self, key: str, person: int) -> Attendance | None: ...
+
+    async def set_attendance(
+        self, key: str, person: int, status: Attendance, at: datetime
+    ) -> None: ...
+
+    async def remove_attendance(self, key: str, person: int) -> None: ...
+
+    async def followers(self, key: str) -> list[tuple[int, Attendance, datetime]]: ...
+
+    async def mine(self, person: int) -> dict[str, Attendance]: ...
+
+    async def registered_counts(self) -> dict[str, int]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; use cases own it, repositories never commit."""
 
@@ -176,6 +206,9 @@ class UnitOfWork(Protocol):
 
     @property
     def meetings(self) -> MeetingRepository: ...
+
+    @property
+    def agenda(self) -> AgendaRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

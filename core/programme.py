@@ -6,12 +6,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from core.agenda import ATTENDING
 from core.booking import IcsBuilder, dt, ics_attachment
 from core.delivery import enqueue
 from core.event import Event, SlotSpec, plan_changes
 from core.meetings import BookingError, ConsultDesk, Meeting, Slot, SlotKind
 from core.onboarding import UowFactory
 from core.outbox import OutgoingMessage
+from core.ports import UnitOfWork
+from core.reminders import (
+    ReminderSettings,
+    forget_meeting,
+    forget_session,
+    remind_session,
+)
 
 
 @dataclass(slots=True)
@@ -46,6 +54,53 @@ def to_spec(slot: Slot) -> SlotSpec:
     )
 
 
+async def _load_sessions(uow: UnitOfWork, event: Event, now: datetime) -> None:
+    """Upsert sessions; followers of a moved or dropped session are told, reminders follow."""
+    stored = {s.key: s for s in await uow.agenda.sessions()}
+    fresh = {s.key: s for s in event.sessions}
+    for key, session in fresh.items():
+        await uow.agenda.upsert_session(session)
+        old = stored.get(key)
+        if old is not None and (old.starts_at, old.ends_at, old.room) != (
+            session.starts_at,
+            session.ends_at,
+            session.room,
+        ):
+            for person, status, _at in await uow.agenda.followers(key):
+                await forget_session(uow, key, person)
+                if status in ATTENDING:
+                    await remind_session(uow, session, person, ReminderSettings(), now)
+                await enqueue(
+                    uow,
+                    recipient_id=person,
+                    message=OutgoingMessage(
+                        key="agenda.moved",
+                        params={
+                            "title": session.title,
+                            "when": dt(session.starts_at),
+                            "room": session.room,
+                        },
+                    ),
+                    due_at=now,
+                    dedupe_key=f"session-moved:{key}:{person}:{int(now.timestamp())}",
+                    now=now,
+                )
+    for key, old in stored.items():
+        if key in fresh:
+            continue
+        await uow.agenda.upsert_session(old, active=False)
+        for person, _status, _at in await uow.agenda.followers(key):
+            await forget_session(uow, key, person)
+            await enqueue(
+                uow,
+                recipient_id=person,
+                message=OutgoingMessage(key="agenda.cancelled", params={"title": old.title}),
+                due_at=now,
+                dedupe_key=f"session-cancelled:{key}:{person}",
+                now=now,
+            )
+
+
 async def load_event(
     uow_factory: UowFactory, event: Event, *, force: bool, now: datetime, ics: IcsBuilder
 ) -> LoadReport:
@@ -71,6 +126,8 @@ async def load_event(
         for meeting in affected:
             slot = existing[meeting.slot_key]
             await uow.meetings.cancel_meeting(meeting, now)
+            assert meeting.id is not None
+            await forget_meeting(uow, meeting.id)
             for person in meeting.people:
                 text = ics(meeting, slot, "CANCEL", event.name, now)
                 await enqueue(
@@ -91,6 +148,7 @@ async def load_event(
             gone = to_slot(spec)
             gone.active = False
             await uow.meetings.upsert_slot(gone)
+        await _load_sessions(uow, event, now)
         for desk in event.desks:
             await uow.meetings.upsert_desk(
                 ConsultDesk(

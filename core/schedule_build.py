@@ -13,7 +13,13 @@ from core.meetings import BookingError, Meeting, MeetingRules, MeetingStatus, Sl
 from core.onboarding import UowFactory
 from core.outbox import OutgoingMessage
 from core.partners import Matchmaker
+from core.profile import Profile
+from core.reminders import ReminderSettings, remind_meeting
 from core.scheduling import Problem, Report, Want, greedy, optimise
+
+
+def _full_name(profile: Profile | None) -> str:
+    return (profile.full_name if profile else None) or "?"
 
 
 @dataclass(slots=True)
@@ -37,9 +43,11 @@ async def build_schedule(
     apply: bool,
     ics: IcsBuilder,
     time_limit: float = 8.0,
+    reminders: ReminderSettings | None = None,
 ) -> BuildResult:
     """Pairs who both want to meet and have no meeting yet are placed in the round's free
     tables to maximise total match score; with `apply` they are booked and told."""
+    reminders = reminders or ReminderSettings()
     async with uow_factory() as uow:
         slots = [
             s for s in await uow.meetings.slots(SlotKind.MEETING, round_key) if s.starts_at > now
@@ -112,6 +120,14 @@ async def build_schedule(
                 result.failed += 1  # someone booked the same table or time meanwhile
                 continue
             result.booked.append(meeting)
+            await remind_meeting(
+                uow,
+                meeting,
+                slot,
+                {p: _full_name(names.get(p)) for p in (a, b)},
+                reminders,
+                now,
+            )
             for me, other in ((a, b), (b, a)):
                 profile = names.get(other)
                 other_name = (profile.full_name if profile else None) or "?"

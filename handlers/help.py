@@ -17,6 +17,7 @@ PRIVATE = filters.ChatType.PRIVATE
 
 #: Commands every attendee sees in Telegram's menu, in this order.
 USER_COMMANDS = (
+    "agenda",
     "partners",
     "saved",
     "meetings",
@@ -30,7 +31,7 @@ USER_COMMANDS = (
     "start",
 )
 #: Extra commands shown only in organisers' chats (features add theirs here).
-ORGANISER_COMMANDS: tuple[str, ...] = ("schedule",)
+ORGANISER_COMMANDS: tuple[str, ...] = ("schedule", "waitlist")
 
 
 def bot_commands(language: str, organiser: bool = False) -> list[BotCommand]:

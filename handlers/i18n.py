@@ -7,13 +7,13 @@ import logging
 import string
 import tomllib
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,12 @@ class Translator:
         values = {k: self._param(v) for k, v in params.items()}
         values["count"] = self._param(count)
         return Safe(text.format_map(values))
+
+    def day(self, value: date, *, short: bool = False) -> str:
+        """'Thursday 10 April' / 'Thu 10 Apr', or '4월 10일 (목)'."""
+        if self.language == "ko":
+            return format_date(value, "M월 d일 (E)", locale=self.locale)
+        return format_date(value, "EEE d MMM" if short else "EEEE d MMMM", locale=self.locale)
 
     def when(self, moment: datetime, tz: Any, own: Any = None) -> str:
         """'Thu 10 Apr 14:30' in the event zone; with the reader's own zone too when it differs:

@@ -473,6 +473,37 @@ async def move_button(update: Update, ctx: BotContext) -> None:
     await _send_ics(update, t, ics, f"meeting-{meeting_id}.ics", t("meetings.ics_caption"))
 
 
+async def reminder_button(update: Update, ctx: BotContext) -> None:
+    """rm:l:<meeting> running late (tell the partner), rm:x:<meeting> can't make it (cancel)."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    t = await ctx.translator(update)
+    parts = unpack(query.data)
+    meeting_id = as_int(parts[2]) if len(parts) == 3 and parts[1] in ("l", "x") else None
+    if meeting_id is None:
+        await alert(update, t("buttons.expired"))
+        return
+    services = ctx.services
+    now = services.clock.now()
+    try:
+        if parts[1] == "l":
+            told = await services.booking.running_late(meeting_id, user.id, now=now)
+            await alert(update, t("reminders.late_sent" if told else "reminders.late_again"))
+            return
+        _meeting, slot, ics = await services.booking.cancel(meeting_id, user.id, now=now)
+    except (BookingError, NotFound, NotAllowed, NotConsented) as exc:
+        await _explain(update, ctx, t, exc)
+        return
+    finally:
+        services.wake_outbox()
+    await ack(update)
+    await reply(update, t("meetings.cancelled_by_me", when=when(t, ctx, slot.starts_at)))
+    await _send_ics(
+        update, t, ics, f"meeting-{meeting_id}-cancelled.ics", t("meetings.ics_cancel_caption")
+    )
+
+
 async def availability_command(update: Update, ctx: BotContext, *, edit: bool = False) -> None:
     """/availability: tap a slot to mark it busy or free again."""
     user = update.effective_user
@@ -616,6 +647,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CallbackQueryHandler(request_button, pattern=r"^mr:"),
         CallbackQueryHandler(meeting_button, pattern=r"^mt:"),
         CallbackQueryHandler(move_button, pattern=r"^mv:"),
+        CallbackQueryHandler(reminder_button, pattern=r"^rm:"),
         CallbackQueryHandler(availability_button, pattern=r"^av:"),
         CallbackQueryHandler(consult_button, pattern=r"^cn:"),
     ]

@@ -59,6 +59,7 @@ async def _run(update: Update, ctx: BotContext, t: Translator, round_key: str, a
             now=services.clock.now(),
             apply=apply,
             ics=services.booking.ics,
+            reminders=services.booking.reminders,
         )
     except NotFound:
         await reply(update, t("schedule.no_round", round=round_key[:40]))

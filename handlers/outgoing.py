@@ -10,7 +10,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.outbox import OutgoingMessage
-from handlers.i18n import Translator
+from handlers.i18n import Safe, Translator
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,11 @@ def params_for(
     for name, value in params.items():
         if isinstance(value, dict) and "dt" in value:
             out[name] = t.when(datetime.fromisoformat(value["dt"]), tz, own)
+        elif isinstance(value, list) and all(isinstance(i, dict) and "key" in i for i in value):
+            # A list of catalogue items (e.g. the digest's lines), one line each.
+            out[name] = Safe(
+                "\n".join(t(i["key"], **params_for(t, i.get("params", {}), tz, own)) for i in value)
+            )
         else:
             out[name] = value
     return out

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from core.attendance import Agenda
 from core.booking import Booking
 from core.onboarding import AccessPolicy, UowFactory
 from core.partners import Matchmaker
@@ -21,6 +22,8 @@ class Services:
     policy: AccessPolicy
     #: Meeting and consultation use cases (built with the rules from config).
     booking: Booking
+    #: Sessions, subscriptions and waitlists.
+    agenda: Agenda
     default_language: str = "en"
     event_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
     event_name: str = "Research networking forum"

@@ -336,6 +336,30 @@ class SqlOutbox:
         )
         return int(getattr(result, "rowcount", 0))
 
+    async def drop_pending(self, prefix: str, reason: str) -> int:
+        """Drop pending rows whose dedupe key starts with `prefix` (e.g. a cancelled meeting's
+        reminders), in the caller's transaction."""
+        result = await self.s.execute(
+            update(OutboxRowModel)
+            .where(
+                OutboxRowModel.dedupe_key.startswith(prefix, autoescape=True),
+                OutboxRowModel.status == Status.PENDING,
+            )
+            .values(status=Status.DROPPED, last_error=reason)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0))
+
+    async def pending_keys(self, prefix: str) -> list[str]:
+        """Dedupe keys of pending rows under a prefix (tests and diagnostics)."""
+        rows = await self.s.scalars(
+            select(OutboxRowModel.dedupe_key).where(
+                OutboxRowModel.dedupe_key.startswith(prefix, autoescape=True),
+                OutboxRowModel.status == Status.PENDING,
+            )
+        )
+        return list(rows)
+
     async def get_by_key(self, dedupe_key: str) -> OutboxRow | None:
         row = await self.s.scalar(
             select(OutboxRowModel).where(OutboxRowModel.dedupe_key == dedupe_key)

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.agenda_repo import SqlAgenda
 from storage.meetings_repo import SqlMeetings
 from storage.repositories import (
     SqlConsents,
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
     outbox: SqlOutbox
     interests: SqlInterests
     meetings: SqlMeetings
+    agenda: SqlAgenda
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(s)
         self.interests = SqlInterests(s)
         self.meetings = SqlMeetings(s)
+        self.agenda = SqlAgenda(s)
         return self
 
     async def __aexit__(
