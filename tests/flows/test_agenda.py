@@ -258,4 +258,5 @@ async def test_moved_or_dropped_sessions_notify_followers_and_move_reminders(mak
         pending = await uow.outbox.pending_keys("remind:s:")
         rows = [await uow.outbox.get_by_key(k) for k in pending]
     assert [(r.dedupe_key.split(":")[2], r.due_at) for r in rows] == [
-        ("after", datetime(2025, 3, 30, 8, 20, tzinfo=UTC))]
+        ("after", datetime(2025, 3, 30, 8, 20, tzinfo=UTC))
+    ]
