@@ -350,43 +350,45 @@ class Booking:
 
     async def decline(self, request_id: int, by_id: int, *, now: datetime) -> MeetingRequest:
         """Say no; the requester is told politely."""
-        async with self.uow() as uow:
-            await require_person(uow, by_id)
-            request = await self._load_open(uow, request_id, now)
-            if request.to_id != by_id:
-                raise NotAllowed()
-            request.status, request.responded_at = RequestStatus.DECLINED, now
-            await uow.meetings.save_request(request)
-            await enqueue(
-                uow,
-                recipient_id=request.from_id,
-                message=OutgoingMessage(
-                    key="meetings.declined", params={"name": await _name(uow, by_id)}
-                ),
-                due_at=now,
-                dedupe_key=f"request:{request.id}:declined",
-                now=now,
-            )
-            await uow.commit()
-            return request
+        return await self._close(
+            request_id, by_id, RequestStatus.DECLINED, "meetings.declined", by_target=True, now=now
+        )
 
     async def withdraw(self, request_id: int, by_id: int, *, now: datetime) -> MeetingRequest:
         """The requester takes a pending request back; the other person is told."""
+        return await self._close(
+            request_id,
+            by_id,
+            RequestStatus.CANCELLED,
+            "meetings.withdrawn",
+            by_target=False,
+            now=now,
+        )
+
+    async def _close(
+        self,
+        request_id: int,
+        by_id: int,
+        status: RequestStatus,
+        tell: str,
+        *,
+        by_target: bool,
+        now: datetime,
+    ) -> MeetingRequest:
+        """Close an open request as its addressee (decline) or its sender (withdraw)."""
         async with self.uow() as uow:
             await require_person(uow, by_id)
             request = await self._load_open(uow, request_id, now)
-            if request.from_id != by_id:
+            if (request.to_id if by_target else request.from_id) != by_id:
                 raise NotAllowed()
-            request.status, request.responded_at = RequestStatus.CANCELLED, now
+            request.status, request.responded_at = status, now
             await uow.meetings.save_request(request)
             await enqueue(
                 uow,
-                recipient_id=request.to_id,
-                message=OutgoingMessage(
-                    key="meetings.withdrawn", params={"name": await _name(uow, by_id)}
-                ),
+                recipient_id=request.from_id if by_target else request.to_id,
+                message=OutgoingMessage(key=tell, params={"name": await _name(uow, by_id)}),
                 due_at=now,
-                dedupe_key=f"request:{request.id}:withdrawn",
+                dedupe_key=f"request:{request.id}:{status}",
                 now=now,
             )
             await uow.commit()
