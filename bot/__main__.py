@@ -121,6 +121,16 @@ def _parser() -> argparse.ArgumentParser:
         "--apply", action="store_true", help="book the meetings and tell both people (with .ics)"
     )
 
+    exp = sub.add_parser(
+        "export",
+        help="CSV exports for organisers",
+        description="Write a CSV export (UTF-8 with BOM, so Excel shows Korean names): "
+        "attendees, meetings, consultations or waitlists. Fields a person chose to "
+        "hide are left empty.",
+    )
+    exp.add_argument("kind", choices=["attendees", "meetings", "consultations", "waitlists"])
+    exp.add_argument("--out", required=True, metavar="FILE")
+
     match = sub.add_parser(
         "match",
         help="preview partner suggestions",
@@ -184,6 +194,30 @@ async def _invites(settings: Settings, count: int) -> list[str]:
     finally:
         await engine.dispose()
     return [deep_link(username, code) for code in codes]
+
+
+async def _export_rows(settings: Settings, kind: str) -> tuple[list[str], list[list[str]]]:
+    from core.exports import export
+
+    await upgrade(settings.database.url)
+    engine = create_engine(settings.database.url)
+    try:
+        return await export(
+            SqlUnitOfWorkFactory(session_factory(engine)), kind, settings.event.timezone
+        )
+    finally:
+        await engine.dispose()
+
+
+def _export(settings: Settings, kind: str, out: str) -> int:
+    from pathlib import Path
+
+    from core.exports import to_csv
+
+    header, rows = asyncio.run(_export_rows(settings, kind))
+    Path(out).write_bytes(to_csv(header, rows))
+    print(f"{kind}: {len(rows)} rows -> {out}")
+    return 0
 
 
 def schedule_figures(result: BuildResult) -> list[str]:
@@ -324,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(upgrade(settings.database.url))
             print(f"database at {settings.database.safe_url()} is up to date")
             return 0
+        if args.command == "export":
+            return _export(settings, args.kind, args.out)
         if args.command == "schedule":
             return asyncio.run(_schedule_build(settings, args.round_key, args.apply))
         if args.command == "event":

@@ -36,6 +36,8 @@ class PeopleRepository(Protocol):
 
     async def unreachable_ids(self) -> list[int]: ...
 
+    async def everyone(self) -> list[Person]: ...
+
 
 class ConsentRepository(Protocol):
     """The append-only log of consent decisions."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InputFile, Update
+from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core.errors import NotFound
+from core.exports import KINDS, export, to_csv
 from core.schedule_build import BuildResult, build_schedule
 from handlers.callbacks import pack, unpack
 from handlers.common import ack, alert, reply
@@ -104,9 +106,51 @@ async def schedule_button(update: Update, ctx: BotContext) -> None:
     await _run(update, ctx, t, parts[2], apply=True)
 
 
+async def export_command(update: Update, ctx: BotContext) -> None:
+    """/export [KIND]: the CSV as a document; without a kind, buttons for each."""
+    t = await ctx.translator(update)
+    if not await _is_organiser(update, ctx, t):
+        return
+    if ctx.args and ctx.args[0] in KINDS:
+        await _send_export(update, ctx, t, ctx.args[0])
+        return
+    rows = [[(t(f"export.kind.{k}"), pack("ex", k))] for k in KINDS]
+    await reply(update, t("export.choose"), rows)
+
+
+async def export_button(update: Update, ctx: BotContext) -> None:
+    """ex:<kind> (organiser re-checked on every press)."""
+    query = update.callback_query
+    if query is None:
+        return
+    t = await ctx.translator(update)
+    if not await _is_organiser(update, ctx, t):
+        return
+    parts = unpack(query.data)
+    if len(parts) != 2 or parts[1] not in KINDS:
+        await alert(update, t("buttons.expired"))
+        return
+    await ack(update)
+    await _send_export(update, ctx, t, parts[1])
+
+
+async def _send_export(update: Update, ctx: BotContext, t: Translator, kind: str) -> None:
+    header, rows = await export(ctx.services.uow, kind, ctx.services.event_timezone.key)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await chat.send_document(
+        InputFile(to_csv(header, rows), filename=f"{kind}.csv"),
+        caption=t.plural("export.caption", len(rows), kind=t(f"export.kind.{kind}")),
+        parse_mode=ParseMode.HTML,
+    )
+
+
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Organiser commands (checked per action, not by the menu)."""
     return [
         CommandHandler("schedule", schedule_command, filters=PRIVATE),
         CallbackQueryHandler(schedule_button, pattern=r"^sc:"),
+        CommandHandler("export", export_command, filters=PRIVATE),
+        CallbackQueryHandler(export_button, pattern=r"^ex:"),
     ]

@@ -80,6 +80,11 @@ class SqlPeople:
             .values(unreachable_at=at)
         )
 
+    async def everyone(self) -> list[Person]:
+        """All people who consented at some point, by id (for organiser exports)."""
+        rows = await self.s.scalars(select(PersonRow).order_by(PersonRow.telegram_id))
+        return [p for p in [await self.get(r.telegram_id) for r in rows] if p is not None]
+
     async def unreachable_ids(self) -> list[int]:
         rows = await self.s.scalars(
             select(PersonRow.telegram_id).where(PersonRow.unreachable_at.is_not(None))

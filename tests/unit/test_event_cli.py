@@ -117,3 +117,17 @@ def test_schedule_build_previews_without_changing_anything(cfg, tmp_path, capsys
     assert "preview only" in out
     assert main(["--config", str(path), "schedule", "build", "--round", "nope"]) == 2
     assert "round 'nope' has no future slots" in capsys.readouterr().err
+
+
+def test_export_cli_writes_csv_with_bom(cfg, tmp_path, capsys):
+    path, db = cfg
+    assert main(["--config", str(path), "event", "load", str(EXAMPLE)]) == 0
+    asyncio.run(_book_in_afternoon(db))
+    out = tmp_path / "meetings.csv"
+    assert main(["--config", str(path), "export", "meetings", "--out", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith("\ufeff".encode())
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,start,slot,table,status")
+    assert lines[1].endswith(",1,P1,2,P2") and "afternoon@20250410T1200" in lines[1]
+    assert "meetings: 1 rows" in capsys.readouterr().out
