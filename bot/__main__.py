@@ -121,6 +121,19 @@ def _parser() -> argparse.ArgumentParser:
         "--apply", action="store_true", help="book the meetings and tell both people (with .ics)"
     )
 
+    org = sub.add_parser(
+        "organisers",
+        help="organiser accounts",
+        description="Organisers beyond organisers.telegram_ids in the config.",
+    )
+    org_sub = org.add_subparsers(dest="organisers_command", required=True, metavar="ACTION")
+    add = org_sub.add_parser(
+        "add",
+        help="make a Telegram user id an organiser",
+        description="Store an organiser; a running bot picks it up within a minute.",
+    )
+    add.add_argument("telegram_id", type=int, metavar="ID")
+
     exp = sub.add_parser(
         "export",
         help="CSV exports for organisers",
@@ -194,6 +207,23 @@ async def _invites(settings: Settings, count: int) -> list[str]:
     finally:
         await engine.dispose()
     return [deep_link(username, code) for code in codes]
+
+
+async def _organisers_add(settings: Settings, telegram_id: int) -> int:
+    from core.onboarding import add_organiser
+
+    if telegram_id <= 0:
+        return _fail("ID must be a positive Telegram user id")
+    await upgrade(settings.database.url)
+    engine = create_engine(settings.database.url)
+    try:
+        added = await add_organiser(
+            SqlUnitOfWorkFactory(session_factory(engine)), telegram_id, now=SystemClock().now()
+        )
+    finally:
+        await engine.dispose()
+    print(f"{telegram_id} is {'now' if added else 'already'} an organiser")
+    return 0
 
 
 async def _export_rows(settings: Settings, kind: str) -> tuple[list[str], list[list[str]]]:
@@ -358,6 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(upgrade(settings.database.url))
             print(f"database at {settings.database.safe_url()} is up to date")
             return 0
+        if args.command == "organisers":
+            return asyncio.run(_organisers_add(settings, args.telegram_id))
         if args.command == "export":
             return _export(settings, args.kind, args.out)
         if args.command == "schedule":

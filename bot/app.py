@@ -18,14 +18,15 @@ from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
 from core.attendance import Agenda
 from core.booking import Booking, calendar_for
+from core.broadcasts import Broadcasts
 from core.matching import MatchPreferences
 from core.meetings import MeetingRules
-from core.onboarding import AccessPolicy
+from core.onboarding import AccessPolicy, load_organisers
 from core.outbox import DeliveryPolicy
 from core.partners import Matchmaker, MatchSettings
 from core.ports import Clock
 from core.reminders import ReminderSettings, run_digests
-from handlers import agenda, meetings, organiser, partners, profile, start
+from handlers import agenda, broadcast, meetings, organiser, partners, profile, start
 from handlers import help as help_
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.help import bot_commands, menu_languages
@@ -54,6 +55,10 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(agenda.handlers())
     # Organiser tools (every action re-checks the organiser's id on the server).
     app.add_handlers(organiser.handlers())
+    # Broadcasts: /broadcast, /broadcasts and their buttons; the composed message is caught
+    # before anything else reads it (group -2).
+    app.add_handlers(broadcast.handlers())
+    app.add_handlers(broadcast.compose_handlers(), group=-2)
     # A note being typed for a meeting request is caught before profile answers (group -1).
     app.add_handlers(meetings.note_handlers(), group=-1)
     # /help.
@@ -103,6 +108,7 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
             reminders,
         ),
         agenda=Agenda(uow, reminders),
+        broadcasts=Broadcasts(uow),
         default_language=settings.i18n.default_language,
         event_timezone=ZoneInfo(settings.event.timezone),
         event_name=settings.event.name,
@@ -172,7 +178,7 @@ async def set_commands(app: ForumApp) -> None:
         await app.bot.set_my_commands(
             bot_commands(lang), scope=BotCommandScopeDefault(), language_code=code
         )
-        for organiser_id in sorted(services.policy.organiser_ids):
+        for organiser_id in sorted(services.policy.all_organisers()):
             try:
                 await app.bot.set_my_commands(
                     bot_commands(lang, organiser=True),
@@ -184,6 +190,8 @@ async def set_commands(app: ForumApp) -> None:
 
 
 async def _post_init(app: ForumApp) -> None:
+    services_ = services_of(app)
+    await load_organisers(services_.uow, services_.policy)
     await set_commands(app)
     dispatcher: OutboxDispatcher = app.bot_data[DISPATCHER_KEY]
     settings: Settings = app.bot_data["settings"]
@@ -205,6 +213,22 @@ async def _post_init(app: ForumApp) -> None:
         # Pending meeting requests past their time expire (and the requester is told).
         app.job_queue.run_repeating(
             lambda _ctx: _expire(services), interval=60, first=5, name="request-expiry"
+        )
+        # Broadcast progress messages, edited at most every few seconds; the final report.
+        app.job_queue.run_repeating(
+            lambda _ctx: broadcast.refresh_progress(
+                app.bot, services, settings.i18n.default_language
+            ),
+            interval=5,
+            first=5,
+            name="broadcast-progress",
+        )
+        # Organisers added with `forumbot organisers add` take effect within a minute.
+        app.job_queue.run_repeating(
+            lambda _ctx: load_organisers(services.uow, services.policy),
+            interval=60,
+            first=60,
+            name="organisers",
         )
         # The morning digest: checked every minute, sent once per person and day (dedupe keys).
         app.job_queue.run_repeating(

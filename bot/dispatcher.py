@@ -8,8 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from aiolimiter import AsyncLimiter
-from telegram import Bot, InputFile
-from telegram.constants import ParseMode
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from core.delivery import Delivery, claim_batch, record_outcome
@@ -17,7 +16,7 @@ from core.onboarding import UowFactory
 from core.outbox import DeliveryPolicy, Outcome
 from core.ports import Clock
 from handlers.i18n import Translator
-from handlers.outgoing import render
+from handlers.outgoing import render, send_rendered
 
 log = logging.getLogger(__name__)
 
@@ -94,31 +93,7 @@ class OutboxDispatcher:
         rendered = render(row.message, Translator(delivery.language), self.timezone, own)
         try:
             async with self.limiter:
-                if rendered.data is not None:
-                    document = InputFile(rendered.data, filename=rendered.filename)
-                    if rendered.attachment_kind == "photo":
-                        await self.bot.send_photo(
-                            row.recipient_id,
-                            document,
-                            caption=rendered.text or None,
-                            parse_mode=ParseMode.HTML,
-                            reply_markup=rendered.markup,
-                        )
-                    else:
-                        await self.bot.send_document(
-                            row.recipient_id,
-                            document,
-                            caption=rendered.text or None,
-                            parse_mode=ParseMode.HTML,
-                            reply_markup=rendered.markup,
-                        )
-                else:
-                    await self.bot.send_message(
-                        row.recipient_id,
-                        rendered.text,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=rendered.markup,
-                    )
+                await send_rendered(self.bot, row.recipient_id, rendered)
         except RetryAfter as exc:
             delay = exc.retry_after
             seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -42,10 +42,16 @@ class AccessPolicy:
 
     mode: str = "open"
     organiser_ids: frozenset[int] = frozenset()
+    #: Organisers added at run time (`forumbot organisers add`), reloaded by a job.
+    stored: set[int] = field(default_factory=set)
 
     def is_organiser(self, telegram_id: int) -> bool:
-        """Organisers always get in."""
-        return telegram_id in self.organiser_ids
+        """Organisers always get in; checked on the server for every organiser action."""
+        return telegram_id in self.organiser_ids or telegram_id in self.stored
+
+    def all_organisers(self) -> set[int]:
+        """Config and stored organisers together."""
+        return set(self.organiser_ids) | self.stored
 
 
 async def _has_access(uow: UnitOfWork, telegram_id: int, policy: AccessPolicy) -> bool:
@@ -182,6 +188,23 @@ async def set_timezone(uow_factory: UowFactory, *, telegram_id: int, name: str |
         await uow.people.save(person)
         await uow.commit()
         return True
+
+
+async def load_organisers(uow_factory: UowFactory, policy: AccessPolicy) -> set[int]:
+    """Refresh the stored organisers into the policy (start-up and every minute)."""
+    async with uow_factory() as uow:
+        stored = await uow.organisers.all()
+    policy.stored.clear()
+    policy.stored.update(stored)
+    return stored
+
+
+async def add_organiser(uow_factory: UowFactory, telegram_id: int, *, now: datetime) -> bool:
+    """Store an organiser; False when they were one already."""
+    async with uow_factory() as uow:
+        added = await uow.organisers.add(telegram_id, now)
+        await uow.commit()
+        return added
 
 
 async def find_person(uow_factory: UowFactory, telegram_id: int) -> Person | None:

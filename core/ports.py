@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 from core.agenda import Attendance
 from core.event import Session
 from core.interests import Interest, InterestKind
 from core.invites import Invite
 from core.meetings import ConsultDesk, Meeting, MeetingRequest, Slot, SlotKind
-from core.outbox import OutboxRow
+from core.outbox import OutboxRow, Status
 from core.people import Consent, Person
 from core.profile import Profile
+
+if TYPE_CHECKING:
+    from core.broadcasts import Broadcast, BroadcastStatus
 
 
 class Clock(Protocol):
@@ -106,6 +109,8 @@ class OutboxRepository(Protocol):
 
     async def pending_keys(self, prefix: str) -> list[str]: ...
 
+    async def statuses(self, prefix: str) -> list[tuple[Status, str | None]]: ...
+
 
 class MeetingRepository(Protocol):
     """Slots, desks, meetings, requests and busy marks."""
@@ -185,6 +190,28 @@ class AgendaRepository(Protocol):
     async def registered_counts(self) -> dict[str, int]: ...
 
 
+class BroadcastRepository(Protocol):
+    """Announcements."""
+
+    async def add(self, item: Broadcast) -> None: ...
+
+    async def get(self, broadcast_id: int) -> Broadcast | None: ...
+
+    async def save(self, item: Broadcast) -> None: ...
+
+    async def with_status(self, status: BroadcastStatus) -> list[Broadcast]: ...
+
+    async def recent(self, limit: int) -> list[Broadcast]: ...
+
+
+class OrganiserRepository(Protocol):
+    """Organisers added at run time."""
+
+    async def add(self, telegram_id: int, at: datetime) -> bool: ...
+
+    async def all(self) -> set[int]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; use cases own it, repositories never commit."""
 
@@ -211,6 +238,12 @@ class UnitOfWork(Protocol):
 
     @property
     def agenda(self) -> AgendaRepository: ...
+
+    @property
+    def broadcasts(self) -> BroadcastRepository: ...
+
+    @property
+    def organisers(self) -> OrganiserRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

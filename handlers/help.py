@@ -31,7 +31,7 @@ USER_COMMANDS = (
     "start",
 )
 #: Extra commands shown only in organisers' chats (features add theirs here).
-ORGANISER_COMMANDS: tuple[str, ...] = ("schedule", "waitlist", "export")
+ORGANISER_COMMANDS: tuple[str, ...] = ("broadcast", "broadcasts", "schedule", "waitlist", "export")
 
 
 def bot_commands(language: str, organiser: bool = False) -> list[BotCommand]:

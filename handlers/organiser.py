@@ -17,7 +17,7 @@ from handlers.i18n import Safe, Translator
 PRIVATE = filters.ChatType.PRIVATE
 
 
-async def _is_organiser(update: Update, ctx: BotContext, t: Translator) -> bool:
+async def is_organiser_or_refuse(update: Update, ctx: BotContext, t: Translator) -> bool:
     """Server-side check; a non-organiser learns nothing (no counts, no names)."""
     user = update.effective_user
     if user is not None and ctx.services.policy.is_organiser(user.id):
@@ -82,7 +82,7 @@ async def _run(update: Update, ctx: BotContext, t: Translator, round_key: str, a
 async def schedule_command(update: Update, ctx: BotContext) -> None:
     """/schedule ROUND: preview the optimised schedule for a round, with an Apply button."""
     t = await ctx.translator(update)
-    if not await _is_organiser(update, ctx, t):
+    if not await is_organiser_or_refuse(update, ctx, t):
         return
     if not ctx.args:
         await reply(update, t("schedule.usage"))
@@ -96,7 +96,7 @@ async def schedule_button(update: Update, ctx: BotContext) -> None:
     if query is None:
         return
     t = await ctx.translator(update)
-    if not await _is_organiser(update, ctx, t):
+    if not await is_organiser_or_refuse(update, ctx, t):
         return
     parts = unpack(query.data)
     if len(parts) != 3 or parts[1] != "a":
@@ -109,7 +109,7 @@ async def schedule_button(update: Update, ctx: BotContext) -> None:
 async def export_command(update: Update, ctx: BotContext) -> None:
     """/export [KIND]: the CSV as a document; without a kind, buttons for each."""
     t = await ctx.translator(update)
-    if not await _is_organiser(update, ctx, t):
+    if not await is_organiser_or_refuse(update, ctx, t):
         return
     if ctx.args and ctx.args[0] in KINDS:
         await _send_export(update, ctx, t, ctx.args[0])
@@ -124,7 +124,7 @@ async def export_button(update: Update, ctx: BotContext) -> None:
     if query is None:
         return
     t = await ctx.translator(update)
-    if not await _is_organiser(update, ctx, t):
+    if not await is_organiser_or_refuse(update, ctx, t):
         return
     parts = unpack(query.data)
     if len(parts) != 2 or parts[1] not in KINDS:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.constants import ParseMode
 
 from core.outbox import OutgoingMessage
 from handlers.i18n import Safe, Translator
@@ -22,6 +23,8 @@ class Rendered:
     attachment_kind: str | None = None
     filename: str | None = None
     data: bytes | None = None
+    #: A file Telegram already has (e.g. the photo an organiser sent for a broadcast).
+    file_id: str | None = None
 
 
 def params_for(
@@ -72,6 +75,8 @@ def render(
             rows.append(built)
     markup = InlineKeyboardMarkup(rows) if rows else None
     att = message.attachment
+    if att and "file_id" in att:
+        return Rendered(text, markup, att.get("kind", "document"), file_id=att["file_id"])
     if att:
         return Rendered(
             text,
@@ -81,3 +86,30 @@ def render(
             base64.b64decode(att["b64"]),
         )
     return Rendered(text, markup)
+
+
+async def send_rendered(bot: Bot, chat_id: int, rendered: Rendered) -> None:
+    """Send a rendered message: text, an uploaded file, or a file Telegram already has."""
+    document: str | InputFile | None = rendered.file_id
+    if rendered.data is not None:
+        document = InputFile(rendered.data, filename=rendered.filename)
+    if document is None:
+        await bot.send_message(
+            chat_id, rendered.text, parse_mode=ParseMode.HTML, reply_markup=rendered.markup
+        )
+    elif rendered.attachment_kind == "photo":
+        await bot.send_photo(
+            chat_id,
+            document,
+            caption=rendered.text or None,
+            parse_mode=ParseMode.HTML,
+            reply_markup=rendered.markup,
+        )
+    else:
+        await bot.send_document(
+            chat_id,
+            document,
+            caption=rendered.text or None,
+            parse_mode=ParseMode.HTML,
+            reply_markup=rendered.markup,
+        )

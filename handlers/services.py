@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from core.attendance import Agenda
 from core.booking import Booking
+from core.broadcasts import Broadcasts
 from core.onboarding import AccessPolicy, UowFactory
 from core.partners import Matchmaker
 from core.ports import Clock
@@ -24,6 +25,8 @@ class Services:
     booking: Booking
     #: Sessions, subscriptions and waitlists.
     agenda: Agenda
+    #: Announcements to segments.
+    broadcasts: Broadcasts
     default_language: str = "en"
     event_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
     event_name: str = "Research networking forum"

@@ -355,6 +355,15 @@ class SqlOutbox:
         )
         return int(getattr(result, "rowcount", 0))
 
+    async def statuses(self, prefix: str) -> list[tuple[Status, str | None]]:
+        """Status and last error of every row under a prefix (a broadcast's report)."""
+        rows = await self.s.execute(
+            select(OutboxRowModel.status, OutboxRowModel.last_error).where(
+                OutboxRowModel.dedupe_key.startswith(prefix, autoescape=True)
+            )
+        )
+        return [(Status(s), e) for s, e in rows.all()]
+
     async def pending_keys(self, prefix: str) -> list[str]:
         """Dedupe keys of pending rows under a prefix (tests and diagnostics)."""
         rows = await self.s.scalars(

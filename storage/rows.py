@@ -310,3 +310,28 @@ class AttendanceRow(Base):
     )
     status: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime]
+
+
+class OrganiserRow(Base):
+    """Organisers added with `forumbot organisers add` (on top of those in the config)."""
+
+    __tablename__ = "organisers"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    added_at: Mapped[datetime]
+
+
+class BroadcastRow(Base):
+    """An announcement: its message, audience, author and where its progress is shown."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]]
+    audience: Mapped[str] = mapped_column(String(80), default="")
+    status: Mapped[str] = mapped_column(String(16))
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.agenda_repo import SqlAgenda
+from storage.broadcasts_repo import SqlBroadcasts, SqlOrganisers
 from storage.meetings_repo import SqlMeetings
 from storage.repositories import (
     SqlConsents,
@@ -30,6 +31,8 @@ class SqlUnitOfWork:
     interests: SqlInterests
     meetings: SqlMeetings
     agenda: SqlAgenda
+    broadcasts: SqlBroadcasts
+    organisers: SqlOrganisers
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -53,6 +56,8 @@ class SqlUnitOfWork:
         self.interests = SqlInterests(s)
         self.meetings = SqlMeetings(s)
         self.agenda = SqlAgenda(s)
+        self.broadcasts = SqlBroadcasts(s)
+        self.organisers = SqlOrganisers(s)
         return self
 
     async def __aexit__(

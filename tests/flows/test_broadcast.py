@@ -1,0 +1,101 @@
+"""Broadcasts: compose → audience → preview → send, progress and report, restarts, blocked users,
+flood control, and organisers only."""
+
+from __future__ import annotations
+
+from bot.app import dispatcher_of
+from core.delivery import claim_batch
+from core.people import Person
+from core.profile import Profile
+from handlers.broadcast import refresh_progress
+
+ORG = 9000
+
+
+async def people(bot, ids, country="KR"):
+    now = bot.clock.now()
+    async with bot.services.uow() as uow:
+        for pid in ids:
+            await uow.people.add(Person(pid, "en", 1, now))
+            await uow.profiles.save(
+                Profile(pid, full_name=f"P{pid}", organisation="O", country=country)
+            )
+        await uow.commit()
+
+
+async def compose_and_send(bot, organiser, text, audience_label):
+    await organiser.command("broadcast")
+    assert "Send me the announcement" in organiser.last().text
+    await organiser.send(text)
+    assert organiser.last().text == "Who should receive it?"
+    await organiser.press(audience_label)
+    await organiser.press("📣 Send to")
+
+
+async def test_compose_preview_send_progress_and_report(make_bot):
+    bot = await make_bot(organisers={"telegram_ids": [ORG]})
+    await people(bot, range(100, 110), "KR")
+    await people(bot, range(200, 205), "NL")
+    organiser = bot.client(ORG, "Org")
+    stranger = bot.client(100)
+    await stranger.command("broadcast")
+    assert stranger.last().text == "This command is for the event's organisers."
+    await stranger.press_data("bc:s:1")
+    assert stranger.last_answer()["text"] == "This command is for the event's organisers."
+
+    await organiser.command("broadcast")
+    await organiser.send("Coffee & <b>cake</b> in the foyer at 15:00!")
+    await organiser.press("🇰🇷 Korean delegation")
+    preview = organiser.messages()[-2]
+    assert preview.text == "Coffee &amp; &lt;b&gt;cake&lt;/b&gt; in the foyer at 15:00!"
+    assert "exactly what 10 people in <b>🇰🇷 Korean delegation</b>" in organiser.last().text
+    assert organiser.last().buttons == ["📣 Send to 10", "Discard"]
+    bot.fake.block(105)
+    await organiser.press("📣 Send to 10")
+    progress = organiser.last()
+    assert progress.text == "📣 Sending… 0 / 10"
+    await organiser.press_data(
+        next(
+            b["callback_data"]
+            for r in organiser.messages()[-2].reply_markup
+            for b in r
+            if b["text"].startswith("📣")
+        )
+    )  # a double tap adds nothing
+    await bot.dispatch()
+    await refresh_progress(bot.app.bot, bot.services, "en")
+    report = organiser.message(progress.message_id).text
+    assert report == ("📣 Broadcast finished: 9 / 10 delivered, 1 blocked the bot, 0 failed.")
+    for pid in range(100, 110):
+        got = [m for m in bot.fake.sent(pid) if "Coffee" in m.text]
+        assert len(got) == (0 if pid == 105 else 1)
+    assert all(not bot.fake.sent(pid) for pid in range(200, 205))
+
+    await compose_and_send(bot, organiser, "Second note", "Everyone")  # blocked user skipped
+    await bot.dispatch()
+    assert not [m for m in bot.fake.sent(105) if "Second note" in m.text]
+    assert len([m for m in bot.fake.sent(200) if "Second note" in m.text]) == 1
+    await organiser.command("broadcasts")
+    listing = organiser.last().text
+    assert "Second note" in listing and "9 / 10 delivered, 1 blocked the bot" in listing
+
+
+async def test_interrupted_broadcast_resumes_and_nobody_gets_two(make_bot):
+    bot = await make_bot(organisers={"telegram_ids": [ORG]})
+    await people(bot, range(1000, 1500))
+    organiser = bot.client(ORG, "Org")
+    await compose_and_send(bot, organiser, "Programme update", "Everyone")
+    dispatcher = dispatcher_of(bot.app)
+    batch = await claim_batch(
+        bot.services.uow, now=bot.clock.now(), limit=137, policy=dispatcher.policy
+    )
+    await dispatcher._send_batch(batch)  # part of it goes out, then the bot restarts
+    await bot.restart()
+    bot.fake.fail_next("sendMessage", retry_after=3)  # and Telegram asks us to slow down
+    await bot.dispatch()
+    bot.clock.advance(seconds=3)
+    await bot.dispatch()
+    for pid in range(1000, 1500):
+        assert len([m for m in bot.fake.sent(pid) if "Programme update" in m.text]) == 1, pid
+    await refresh_progress(bot.app.bot, bot.services, "en")
+    assert any("Broadcast finished: 500 / 500 delivered" in m.text for m in organiser.messages())
