@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, Update
@@ -77,6 +78,28 @@ def _parser() -> argparse.ArgumentParser:
         "their t.me deep links, one per line.",
     )
     create.add_argument("--count", type=int, default=1, help="how many (1-10000, default 1)")
+    inv_export = inv_sub.add_parser(
+        "export",
+        help="personal invite links of imported attendees, for a mail merge",
+        description="Write name, email, link for every imported attendee (CSV, UTF-8 with BOM).",
+    )
+    inv_export.add_argument("--out", required=True, metavar="FILE.csv")
+
+    attendees = sub.add_parser(
+        "attendees", help="registration import", description="Registrations from a CSV file."
+    )
+    att_sub = attendees.add_subparsers(dest="attendees_command", required=True, metavar="ACTION")
+    imp = att_sub.add_parser(
+        "import",
+        help="validate and import a registration CSV",
+        description="Columns: name, email (required), organisation, country, delegation, sector, "
+        "expertise, offers, seeks, publications (papers separated by ' || ', title "
+        "on the first line). Every row is validated; errors are listed with line "
+        "numbers; valid rows are imported; a re-import updates by email. In invite "
+        "mode each attendee gets a personal invite link.",
+    )
+    imp.add_argument("file", metavar="FILE.csv")
+    imp.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
 
     event = sub.add_parser(
         "event",
@@ -207,6 +230,66 @@ async def _invites(settings: Settings, count: int) -> list[str]:
     finally:
         await engine.dispose()
     return [deep_link(username, code) for code in codes]
+
+
+def _attendees_import(settings: Settings, path: str, dry_run: bool) -> int:
+    from pathlib import Path
+
+    from core.registrations import import_registrations
+
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"cannot read {path}: {exc}")
+
+    async def go() -> Any:
+        await upgrade(settings.database.url)
+        engine = create_engine(settings.database.url)
+        try:
+            return await import_registrations(
+                SqlUnitOfWorkFactory(session_factory(engine)),
+                text,
+                invite_mode=settings.access.mode == "invite",
+                dry_run=dry_run,
+                now=SystemClock().now(),
+            )
+        finally:
+            await engine.dispose()
+
+    report = asyncio.run(go())
+    verb = "would be" if dry_run else "were"
+    print(
+        f"{report.created} new and {report.updated} updated attendees {verb} imported; "
+        f"{len(report.errors)} line(s) refused"
+    )
+    for line, problem in report.errors:
+        print(f"  line {line}: {problem}")
+    return 0 if not report.errors else 1
+
+
+def _invites_export(settings: Settings, out: str) -> int:
+    from pathlib import Path
+
+    from core.exports import to_csv
+    from core.registrations import invite_list
+
+    async def go() -> tuple[str, list[Any]]:
+        username = await _bot_username(settings)
+        engine = create_engine(settings.database.url)
+        try:
+            await upgrade(settings.database.url)
+            return username, await invite_list(SqlUnitOfWorkFactory(session_factory(engine)))
+        finally:
+            await engine.dispose()
+
+    username, people = asyncio.run(go())
+    rows = [
+        [p.name, p.email, deep_link(username, p.invite_code) if p.invite_code else ""]
+        for p in people
+    ]
+    Path(out).write_bytes(to_csv(["name", "email", "link"], rows))
+    print(f"{len(rows)} invite links -> {out}")
+    return 0
 
 
 async def _organisers_add(settings: Settings, telegram_id: int) -> int:
@@ -398,6 +481,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_event_load(settings, args.file, args.force))
         if args.command == "match":
             return _match_rank(settings, args.profiles, args.top, args.out)
+        if args.command == "attendees":
+            return _attendees_import(settings, args.file, args.dry_run)
+        if args.command == "invites" and args.invites_command == "export":
+            return _invites_export(settings, args.out)
         if args.command == "invites":
             if not 1 <= args.count <= 10_000:
                 return _fail("--count must be between 1 and 10000")

@@ -34,6 +34,8 @@ class StartResult:
     arrival: Arrival
     person: Person | None = None
     next_field: str | None = None
+    #: The profile was filled in from the organisers' registration import.
+    prefilled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,15 +126,38 @@ async def accept_consent(
             person.consent_version, person.consented_at = notice_version, now
         await uow.consents.add(Consent(telegram_id, notice_version, True, now))
         profile = await uow.profiles.get(telegram_id)
+        prefilled = False
         if profile is None:
             profile = Profile(telegram_id)
+            prefilled = await _prefill(uow, profile, telegram_id, now)
             await uow.profiles.save(profile)
         nxt = profile.next_unanswered()
         person.awaiting_field = nxt
         person.awaiting_mode = "onboarding" if nxt else None
         await uow.people.save(person)
         await uow.commit()
-        return StartResult(Arrival.RESUME_PROFILE if nxt else Arrival.WELCOME_BACK, person, nxt)
+        return StartResult(
+            Arrival.RESUME_PROFILE if nxt else Arrival.WELCOME_BACK, person, nxt, prefilled
+        )
+
+
+async def _prefill(uow: UnitOfWork, profile: Profile, telegram_id: int, now: datetime) -> bool:
+    """Copy what the organisers imported for this invite into a new profile."""
+    invite = await uow.invites.for_user(telegram_id)
+    registration = await uow.registrations.by_invite(invite.code) if invite else None
+    if registration is None:
+        return False
+    profile.full_name = registration.name
+    profile.organisation = registration.organisation or None
+    profile.country = registration.country
+    profile.sector = registration.sector
+    profile.expertise = list(registration.expertise)
+    profile.offers = registration.offers or None
+    profile.seeks = registration.seeks or None
+    profile.publications = list(registration.publications)
+    registration.telegram_id = telegram_id
+    await uow.registrations.save(registration, now)
+    return True
 
 
 async def decline_consent(

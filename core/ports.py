@@ -18,6 +18,7 @@ from core.profile import Profile
 
 if TYPE_CHECKING:
     from core.broadcasts import Broadcast, BroadcastStatus
+    from core.registrations import Registration
 
 
 class Clock(Protocol):
@@ -212,6 +213,18 @@ class OrganiserRepository(Protocol):
     async def all(self) -> set[int]: ...
 
 
+class RegistrationRepository(Protocol):
+    """Imported registrations, by email."""
+
+    async def get(self, email: str) -> Registration | None: ...
+
+    async def by_invite(self, code: str) -> Registration | None: ...
+
+    async def save(self, item: Registration, now: datetime) -> None: ...
+
+    async def all(self) -> list[Registration]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; use cases own it, repositories never commit."""
 
@@ -244,6 +257,9 @@ class UnitOfWork(Protocol):
 
     @property
     def organisers(self) -> OrganiserRepository: ...
+
+    @property
+    def registrations(self) -> RegistrationRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

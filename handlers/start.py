@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core import onboarding
+from core import onboarding, profile_editing
 from core.errors import NotConsented
 from core.onboarding import Arrival
 from core.people import LANGUAGES, NOTICE_VERSION
@@ -13,7 +13,7 @@ from handlers.callbacks import pack, unpack
 from handlers.common import ack, reply
 from handlers.context import BotContext
 from handlers.i18n import Translator
-from handlers.profile import ask_field, consent_first, show_done
+from handlers.profile import ask_field, consent_first, show_card, show_done
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -96,6 +96,9 @@ async def consent(update: Update, ctx: BotContext) -> None:
         await reply(update, t("access.denied", event=services.event_name), edit=True)
         return
     await reply(update, t("consent.accepted"), edit=True)
+    if result.prefilled:
+        _, profile = await profile_editing.load(services.uow, user.id)
+        await show_card(update, t, profile, intro=t("consent.prefilled"))
     if result.next_field:
         await ask_field(update, ctx, t, result.next_field, "onboarding")
     else:

@@ -335,3 +335,22 @@ class BroadcastRow(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RegistrationRow(Base):
+    """An imported registration, keyed by email; claimed when its invite is used."""
+
+    __tablename__ = "registrations"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str | None] = mapped_column(String(2))
+    sector: Mapped[str | None] = mapped_column(String(16))
+    expertise: Mapped[list[Any]] = mapped_column(default=list)
+    offers: Mapped[str] = mapped_column(Text, default="")
+    seeks: Mapped[str] = mapped_column(Text, default="")
+    publications: Mapped[list[Any]] = mapped_column(default=list)
+    invite_code: Mapped[str | None] = mapped_column(String(64), unique=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime]

@@ -8,7 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.agenda_repo import SqlAgenda
-from storage.broadcasts_repo import SqlBroadcasts, SqlOrganisers
+from storage.broadcasts_repo import SqlBroadcasts, SqlOrganisers, SqlRegistrations
 from storage.meetings_repo import SqlMeetings
 from storage.repositories import (
     SqlConsents,
@@ -33,6 +33,7 @@ class SqlUnitOfWork:
     agenda: SqlAgenda
     broadcasts: SqlBroadcasts
     organisers: SqlOrganisers
+    registrations: SqlRegistrations
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
         self.agenda = SqlAgenda(s)
         self.broadcasts = SqlBroadcasts(s)
         self.organisers = SqlOrganisers(s)
+        self.registrations = SqlRegistrations(s)
         return self
 
     async def __aexit__(
