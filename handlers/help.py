@@ -31,7 +31,14 @@ USER_COMMANDS = (
     "start",
 )
 #: Extra commands shown only in organisers' chats (features add theirs here).
-ORGANISER_COMMANDS: tuple[str, ...] = ("broadcast", "broadcasts", "schedule", "waitlist", "export")
+ORGANISER_COMMANDS: tuple[str, ...] = (
+    "stats",
+    "broadcast",
+    "broadcasts",
+    "schedule",
+    "waitlist",
+    "export",
+)
 
 
 def bot_commands(language: str, organiser: bool = False) -> list[BotCommand]:

@@ -10,6 +10,7 @@ from core.errors import NotFound
 from core.exports import KINDS, export, to_csv
 from core.registrations import ImportReport, import_registrations
 from core.schedule_build import BuildResult, build_schedule
+from core.stats import compute
 from handlers.callbacks import pack, unpack
 from handlers.common import ack, alert, reply
 from handlers.context import BotContext
@@ -225,12 +226,48 @@ async def import_button(update: Update, ctx: BotContext) -> None:
     await reply(update, import_report(t, report), edit=True)
 
 
+async def stats_command(update: Update, ctx: BotContext) -> None:
+    """/stats: the matchmaking figures and three charts."""
+    t = await ctx.translator(update)
+    if not await is_organiser_or_refuse(update, ctx, t):
+        return
+    services = ctx.services
+    stats = await compute(
+        services.uow, now=services.clock.now(), timezone=services.event_timezone.key
+    )
+    r = stats.requests
+    share = "—" if stats.eu_kr_share is None else f"{round(100 * stats.eu_kr_share)}%"
+    await reply(
+        update,
+        t(
+            "stats.text",
+            registered=stats.registered,
+            complete=stats.complete,
+            shown=stats.suggestions_shown,
+            sent=r.get("sent", 0),
+            accepted=r.get("accepted", 0),
+            declined=r.get("declined", 0),
+            expired=r.get("expired", 0),
+            booked=stats.booked,
+            held=stats.held,
+            cancelled=stats.cancelled,
+            share=share,
+        ),
+    )
+    chat = update.effective_chat
+    if chat is None:
+        return
+    for name, png in services.charts(stats, services.event_timezone.key):
+        await chat.send_photo(InputFile(png, filename=name))
+
+
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Organiser commands (checked per action, not by the menu)."""
     return [
         CommandHandler("schedule", schedule_command, filters=PRIVATE),
         CallbackQueryHandler(schedule_button, pattern=r"^sc:"),
         CommandHandler("export", export_command, filters=PRIVATE),
+        CommandHandler("stats", stats_command, filters=PRIVATE),
         MessageHandler(PRIVATE & filters.Document.FileExtension("csv"), csv_document),
         CallbackQueryHandler(import_button, pattern=r"^im:"),
         CallbackQueryHandler(export_button, pattern=r"^ex:"),

@@ -12,6 +12,7 @@ from core.broadcasts import Broadcasts
 from core.onboarding import AccessPolicy, UowFactory
 from core.partners import Matchmaker
 from core.ports import Clock
+from core.stats import Stats
 
 
 @dataclass(slots=True)
@@ -31,5 +32,7 @@ class Services:
     event_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
     event_name: str = "Research networking forum"
     matchmaker: Matchmaker = field(default_factory=Matchmaker)
+    #: Renders the /stats charts as (filename, PNG bytes); provided by the composition root.
+    charts: Callable[[Stats, str], list[tuple[str, bytes]]] = lambda _s, _tz: []
     #: Asks the outbox dispatcher to run soon (after a use case enqueued something).
     wake_outbox: Callable[[], None] = lambda: None

@@ -287,6 +287,14 @@ class SqlMeetings:
             .values(status=str(request.status), responded_at=request.responded_at)
         )
 
+    async def all_requests(self) -> list[MeetingRequest]:
+        rows = await self.s.scalars(select(MeetingRequestRow).order_by(MeetingRequestRow.id))
+        return [_request(r) for r in rows]
+
+    async def all_meetings(self) -> list[Meeting]:
+        rows = await self.s.scalars(select(MeetingRow).order_by(MeetingRow.id))
+        return [await self._meeting(r) for r in rows]
+
     async def requests_of(self, person: int) -> list[MeetingRequest]:
         rows = await self.s.scalars(
             select(MeetingRequestRow)
