@@ -11,10 +11,14 @@ clock of that loop is what the table reports. Targets: >= 95 % of L and zero 429
 
 Without ``--recipients`` a limit gets 10,000 recipients unless that would take more than a minute
 at L (30 msg/s: 5.5 minutes); then it gets 2,000, because the rate, not the count, is what is
-measured (``--full`` forces 10,000). ``--pacing smooth`` swaps the dispatcher's limiter for one
-that allows no burst (``AsyncLimiter(1, 1 / rate)``), to measure the recommended change without
-editing the dispatcher. With ``--db URL`` that database is a scratch one: it is wiped (downgraded
-to base) before every limit.
+measured (``--full`` forces 10,000).
+
+``--pacing`` measures alternatives without editing the dispatcher, by swapping its limiter:
+``as-built`` keeps ``AsyncLimiter(rate, 1)`` (a bucket that lets ``rate`` sends through at once),
+``smooth`` uses ``AsyncLimiter(1, 1 / rate)`` and ``deadline`` a burst-free pacer on absolute
+deadlines (``DeadlinePacer``). ``--breakdown`` times the dispatcher's phases (claiming, sending,
+recording outcomes) and the waits in both its limiter and PTB's AIORateLimiter. With ``--db URL``
+that database is a scratch one: it is wiped (downgraded to base) before every limit.
 """
 
 from __future__ import annotations
@@ -28,15 +32,19 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from aiolimiter import AsyncLimiter
 from sqlalchemy import insert
 
+import bot.dispatcher as dispatcher_module
 from bot.app import (
+    ForumApp,
     build_application,
     dispatcher_of,
     services_of,
@@ -62,6 +70,7 @@ SEED_CHUNK = 1_000
 ORGANISER = 1
 FIRST_ID = 100_000_000
 IDLE_POLL = 0.02
+PACINGS = ("as-built", "smooth", "deadline")
 MESSAGE = OutgoingMessage(
     text=(
         "<b>Forum update</b>: the poster session moves to <i>Hall B</i> at 15:30. "
@@ -70,12 +79,72 @@ MESSAGE = OutgoingMessage(
 )
 
 
-@dataclass(frozen=True, slots=True)
+class TimedLimiter(AsyncLimiter):
+    """An AsyncLimiter that adds up the time callers spend waiting for capacity."""
+
+    def __init__(self, max_rate: float, time_period: float = 60) -> None:
+        super().__init__(max_rate, time_period)
+        self.waited = 0.0
+
+    async def acquire(self, amount: float = 1) -> None:
+        """Acquire as AsyncLimiter does, timing the wait."""
+        start = time.perf_counter()
+        await super().acquire(amount)
+        self.waited += time.perf_counter() - start
+
+
+class DeadlinePacer(TimedLimiter):
+    """Burst-free pacing: one slot every 1/rate s on absolute deadlines, so oversleeps don't add up.
+
+    A caller takes the next free slot (never one in the past, so a slow sender does not catch up
+    in a burst) and sleeps until it; in any 1 s window at most ceil(rate) + 1 slots fall.
+    """
+
+    def __init__(self, rate: float) -> None:
+        super().__init__(1, 1 / rate)
+        self.interval = 1 / rate
+        self.next_at = 0.0
+
+    async def acquire(self, amount: float = 1) -> None:
+        """Reserve the next slot, then sleep until it."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        slot = max(self.next_at, now)
+        self.next_at = slot + self.interval * amount
+        if slot > now:
+            start = time.perf_counter()
+            await asyncio.sleep(slot - now)
+            self.waited += time.perf_counter() - start
+
+
+@dataclass(slots=True)
+class Breakdown:
+    """Seconds spent in each dispatcher phase and limiter during the dispatch loop."""
+
+    claim: float = 0.0
+    send: float = 0.0
+    record: float = 0.0
+    dispatcher_wait: float = 0.0
+    ptb_wait: float | None = None
+
+    def line(self, messages: int) -> str:
+        """Milliseconds per message, phase by phase."""
+        per = 1000.0 / max(messages, 1)
+        ptb = "n/a" if self.ptb_wait is None else f"{self.ptb_wait * per:.3f}"
+        return (
+            f"ms/msg: claim {self.claim * per:.3f}, send {self.send * per:.3f} "
+            f"(of which dispatcher-limiter wait {self.dispatcher_wait * per:.3f}, "
+            f"AIORateLimiter wait {ptb}), record outcome {self.record * per:.3f}"
+        )
+
+
+@dataclass(slots=True)
 class Result:
     """One limit's measurement."""
 
     limit: float
     setting: float
+    pacing: str
     recipients: int
     seconds: float
     delivered: int
@@ -84,7 +153,8 @@ class Result:
     duplicates: int
     peak_window: int
     passes: int
-    setup_seconds: float
+    setup: dict[str, float] = field(default_factory=dict)
+    breakdown: Breakdown | None = None
 
     @property
     def rate(self) -> float:
@@ -98,7 +168,7 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        """The issue's targets: >= 95 % of the limit, no 429, everyone once."""
+        """The issue's targets: >= 95 % of the limit, no 429, everyone exactly once."""
         return (
             self.percent >= 95.0
             and self.too_many == 0
@@ -206,61 +276,144 @@ def peak_per_window(stamps: list[float], window: float = 1.0) -> int:
     return best
 
 
+def limiter_for(pacing: str, rate: float) -> TimedLimiter:
+    """The dispatcher limiter for a pacing (as-built: the same bucket the dispatcher makes)."""
+    if pacing == "smooth":
+        return TimedLimiter(1, 1 / rate)
+    if pacing == "deadline":
+        return DeadlinePacer(rate)
+    return TimedLimiter(rate, 1)
+
+
+def _timed(
+    func: Callable[..., Awaitable[Any]], into: Breakdown, phase: str
+) -> Callable[..., Awaitable[Any]]:
+    """Wrap an async function so its run time is added to one phase of the breakdown."""
+
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return await func(*args, **kwargs)
+        finally:
+            setattr(into, phase, getattr(into, phase) + time.perf_counter() - start)
+
+    return wrapper
+
+
+@contextmanager
+def phase_timers(into: Breakdown) -> Iterator[None]:
+    """Time the dispatcher's claim, send and record calls (patched in bot.dispatcher, restored)."""
+    names = {"claim_batch": "claim", "send_rendered": "send", "record_outcome": "record"}
+    originals = {name: getattr(dispatcher_module, name) for name in names}
+    try:
+        for name, phase in names.items():
+            setattr(dispatcher_module, name, _timed(originals[name], into, phase))
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(dispatcher_module, name, original)
+
+
+def instrument_ptb_limiter(app: ForumApp) -> TimedLimiter | None:
+    """Swap AIORateLimiter's overall bucket for an identical timed one (None if not found)."""
+    limiter = app.bot.rate_limiter
+    base = getattr(limiter, "_base_limiter", None)
+    if not isinstance(base, AsyncLimiter):
+        return None
+    timed = TimedLimiter(base.max_rate, base.time_period)
+    setattr(limiter, "_base_limiter", timed)  # noqa: B010 - private attribute of PTB
+    return timed
+
+
+async def dispatch_until_done(app: ForumApp, broadcast_id: int) -> tuple[int, int, float]:
+    """Run the dispatcher like the repeating job until nothing is pending: (sent, passes, s)."""
+    dispatcher = dispatcher_of(app)
+    broadcasts = services_of(app).broadcasts
+    clock = dispatcher.clock
+    passes = 0
+    start = time.perf_counter()
+    while True:
+        attempts = await dispatcher.run_once()
+        passes += 1
+        _, report = await broadcasts.report(broadcast_id)
+        if report.finished:
+            return report.sent, passes, time.perf_counter() - start
+        paused, now = dispatcher.paused_until, clock.now()
+        if paused is not None and paused > now:
+            await asyncio.sleep((paused - now).total_seconds())
+        elif attempts == 0:
+            await asyncio.sleep(IDLE_POLL)
+
+
 async def run_limit(
-    limit: float, recipients: int, *, db: str, fraction: float, pacing: str, workdir: Path
+    limit: float,
+    recipients: int,
+    *,
+    db: str,
+    fraction: float,
+    pacing: str,
+    workdir: Path,
+    breakdown: bool = False,
 ) -> Result:
     """Seed, broadcast and dispatch at one Bot API limit; returns the measurement."""
-    setup_start = time.perf_counter()
+    setup: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        setup[name] = now - mark
+        mark = now
+
     setting = round(limit * fraction, 3)
     clock = SystemClock()
     url = await fresh_database(db, workdir, limit)
     await seed(url, recipients, clock.now())
+    lap("seed")
     fake = FakeBotApi(rate_limit_per_second=limit)
     settings = settings_for(url, outbox={"max_per_second": setting, "max_attempts": 5})
     app = build_application(settings, request=fake, clock=clock, start_dispatcher_job=False)
     await start_without_polling(app)
     try:
         dispatcher = dispatcher_of(app)
-        if pacing == "smooth":
-            dispatcher.limiter = AsyncLimiter(1, 1 / setting)
+        timings = Breakdown() if breakdown else None
+        limiter: TimedLimiter | None = None
+        if pacing != "as-built" or breakdown:
+            limiter = limiter_for(pacing, setting)
+            dispatcher.limiter = limiter
+        ptb_limiter = instrument_ptb_limiter(app) if breakdown else None
         broadcasts = services_of(app).broadcasts
         draft = await broadcasts.draft(ORGANISER, MESSAGE, now=clock.now())
         assert draft.id is not None
         _, audience = await broadcasts.target(draft.id, "all")
+        lap("target")
         assert audience == recipients, f"audience {audience} != {recipients}"
         await broadcasts.send(draft.id, now=clock.now())
-        setup_seconds = time.perf_counter() - setup_start
+        lap("send")
 
-        passes = 0
-        start = time.perf_counter()
-        while True:
-            attempts = await dispatcher.run_once()
-            passes += 1
-            _, report = await broadcasts.report(draft.id)
-            if report.finished:
-                break
-            paused = dispatcher.paused_until
-            now = clock.now()
-            if paused is not None and paused > now:
-                await asyncio.sleep((paused - now).total_seconds())
-            elif attempts == 0:
-                await asyncio.sleep(IDLE_POLL)
-        seconds = time.perf_counter() - start
+        if timings is not None:
+            with phase_timers(timings):
+                sent, passes, seconds = await dispatch_until_done(app, draft.id)
+            timings.dispatcher_wait = limiter.waited if limiter else 0.0
+            timings.ptb_wait = ptb_limiter.waited if ptb_limiter else None
+        else:
+            sent, passes, seconds = await dispatch_until_done(app, draft.id)
 
-        sends = fake.calls_to("sendMessage")
         copies = Counter(m.chat_id for m in fake.all_sent())
         return Result(
             limit=limit,
             setting=setting,
+            pacing=pacing,
             recipients=recipients,
             seconds=seconds,
             delivered=sum(copies.values()),
-            sent_rows=report.sent,
+            sent_rows=sent,
             too_many=fake.too_many_requests,
             duplicates=sum(1 for count in copies.values() if count > 1),
-            peak_window=peak_per_window([call.at for call in sends]),
+            peak_window=peak_per_window([call.at for call in fake.calls_to("sendMessage")]),
             passes=passes,
-            setup_seconds=setup_seconds,
+            setup=setup,
+            breakdown=timings,
         )
     finally:
         await stop_without_polling(app)
@@ -278,23 +431,27 @@ def recipients_for(limit: float, explicit: int | None, full: bool) -> int:
 def table(results: list[Result]) -> str:
     """The results as a fixed-width table."""
     head = (
-        f"{'limit':>7} {'setting':>8} {'recipients':>10} {'seconds':>8} {'msg/s':>8} "
-        f"{'% limit':>8} {'429s':>5} {'delivered':>9} {'dupes':>5} {'peak/1s':>7} {'passes':>6} "
-        f"{'ok':>3}"
+        f"{'limit':>6} {'setting':>7} {'pacing':>8} {'recipients':>10} {'seconds':>8} "
+        f"{'msg/s':>7} {'% limit':>8} {'429s':>5} {'delivered':>9} {'dupes':>5} "
+        f"{'peak/1s':>7} {'passes':>6} {'ok':>3}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
         lines.append(
-            f"{r.limit:>7g} {r.setting:>8g} {r.recipients:>10} {r.seconds:>8.2f} {r.rate:>8.1f} "
-            f"{r.percent:>7.1f}% {r.too_many:>5} {r.delivered:>9} {r.duplicates:>5} "
-            f"{r.peak_window:>7} {r.passes:>6} {'yes' if r.ok else 'NO':>3}"
+            f"{r.limit:>6g} {r.setting:>7g} {r.pacing:>8} {r.recipients:>10} {r.seconds:>8.2f} "
+            f"{r.rate:>7.1f} {r.percent:>7.1f}% {r.too_many:>5} {r.delivered:>9} "
+            f"{r.duplicates:>5} {r.peak_window:>7} {r.passes:>6} {'yes' if r.ok else 'NO':>3}"
         )
     return "\n".join(lines)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.broadcast", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.broadcast",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--recipients", type=int, default=None, help="people per limit")
     parser.add_argument("--limits", type=float, nargs="+", default=[30.0, 1000.0])
     parser.add_argument("--db", default="sqlite", help="'sqlite' (temp dir) or a scratch URL")
@@ -304,14 +461,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=0.95,
         help="outbox.max_per_second as a fraction of the limit (default 0.95)",
     )
-    parser.add_argument("--pacing", choices=("as-built", "smooth"), default="as-built")
+    parser.add_argument("--pacing", choices=PACINGS, default="as-built")
+    parser.add_argument("--breakdown", action="store_true", help="time the dispatcher's phases")
     parser.add_argument("--full", action="store_true", help="10,000 recipients at every limit")
     parser.add_argument("--verbose", action="store_true", help="show dispatcher/PTB warnings")
     return parser.parse_args(argv)
 
 
 async def amain(args: argparse.Namespace) -> list[Result]:
-    """Run every limit in turn, printing each result as it comes."""
+    """Run every limit in turn, printing each result's details as it comes."""
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="forumbot-broadcast-") as tmp:
         for limit in args.limits:
@@ -319,10 +477,11 @@ async def amain(args: argparse.Namespace) -> list[Result]:
             setting = round(limit * args.fraction, 3)
             note = ""
             if n < FULL and args.recipients is None:
-                note = f" ({n} recipients: the rate, not the count, is measured; --full for {FULL})"
+                note = f" (the rate, not the count, is measured; --full for {FULL})"
             print(
                 f"limit {limit:g} msg/s: outbox.max_per_second = {setting:g} "
-                f"({args.fraction:g} x limit), pacing {args.pacing}, {n} recipients{note}",
+                f"({args.fraction:g} x limit), AIORateLimiter overall_max_rate = "
+                f"{max(30.0, setting):g}, pacing {args.pacing}, {n} recipients{note}",
                 flush=True,
             )
             result = await run_limit(
@@ -332,12 +491,12 @@ async def amain(args: argparse.Namespace) -> list[Result]:
                 fraction=args.fraction,
                 pacing=args.pacing,
                 workdir=Path(tmp),
+                breakdown=args.breakdown,
             )
-            print(
-                f"  setup (seed + draft/target/send) {result.setup_seconds:.1f} s, "
-                f"dispatch {result.seconds:.2f} s",
-                flush=True,
-            )
+            setup = ", ".join(f"{k} {v:.1f} s" for k, v in result.setup.items())
+            print(f"  setup: {setup}; dispatch {result.seconds:.2f} s", flush=True)
+            if result.breakdown is not None:
+                print(f"  {result.breakdown.line(result.delivered)}", flush=True)
             results.append(result)
     return results
 
@@ -354,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"\npeak RSS {peak_mb:.0f} MB; peak/1s = most sendMessage attempts in any 1 s window "
-        "(the fake allows at most the limit); passes = run_once calls"
+        "(the fake accepts at most the limit); passes = run_once calls"
     )
     return 0 if all(r.ok for r in results) else 1
 

@@ -164,7 +164,9 @@ def _parser() -> argparse.ArgumentParser:
         "attendees, meetings, consultations or waitlists. Fields a person chose to "
         "hide are left empty.",
     )
-    exp.add_argument("kind", choices=["attendees", "meetings", "consultations", "waitlists"])
+    exp.add_argument(
+        "kind", choices=["attendees", "meetings", "consultations", "waitlists", "broadcasts"]
+    )
     exp.add_argument("--out", required=True, metavar="FILE")
 
     match = sub.add_parser(

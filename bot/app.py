@@ -162,6 +162,7 @@ def build_application(
         max_per_second=settings.outbox.max_per_second,
         default_language=settings.i18n.default_language,
         timezone=ZoneInfo(settings.event.timezone),
+        paid_broadcasts=settings.outbox.allow_paid_broadcast,
     )
     app.bot_data[SERVICES_KEY] = services
     app.bot_data[DISPATCHER_KEY] = dispatcher

@@ -97,6 +97,8 @@ class OutboxSettings(_Section):
     max_per_second: float = Field(default=25.0, gt=0, le=1000)
     poll_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     max_attempts: int = Field(default=5, ge=1, le=100)
+    #: Send broadcasts in Telegram's paid mode (Telegram Stars; up to 1,000 messages/s).
+    allow_paid_broadcast: bool = False
 
 
 class MatchingSettings(_Section):

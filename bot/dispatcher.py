@@ -37,7 +37,9 @@ class OutboxDispatcher:
         default_language: str = "en",
         batch_size: int | None = None,
         timezone: tzinfo | None = None,
+        paid_broadcasts: bool = False,
     ) -> None:
+        self.paid_broadcasts = paid_broadcasts
         self.timezone = timezone
         self.uow = uow
         self.bot = bot
@@ -93,7 +95,12 @@ class OutboxDispatcher:
         rendered = render(row.message, Translator(delivery.language), self.timezone, own)
         try:
             async with self.limiter:
-                await send_rendered(self.bot, row.recipient_id, rendered)
+                await send_rendered(
+                    self.bot,
+                    row.recipient_id,
+                    rendered,
+                    paid=self.paid_broadcasts and row.message.paid,
+                )
         except RetryAfter as exc:
             delay = exc.retry_after
             seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)

@@ -139,6 +139,7 @@ class Broadcasts:
             if item.status is not BroadcastStatus.DRAFT or not item.audience:
                 return item
             people = await recipients(uow, item.audience)
+            item.message.paid = True
             for person in people:
                 await enqueue(
                     uow,

@@ -12,7 +12,7 @@ from core.meetings import MeetingStatus, SlotKind
 from core.onboarding import UowFactory
 from core.taxonomy import term_by_id
 
-KINDS = ("attendees", "meetings", "consultations", "waitlists")
+KINDS = ("attendees", "meetings", "consultations", "waitlists", "broadcasts")
 Table = tuple[list[str], list[list[str]]]
 
 
@@ -168,4 +168,44 @@ async def export(uow_factory: UowFactory, kind: str, timezone: str) -> Table:
                         ]
                     )
             return ["session", "title", "position", "telegram_id", "name", "status", "since"], out
+    if kind == "broadcasts":
+        return await _broadcasts(uow_factory, zone)
     raise ValueError(f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")
+
+
+async def _broadcasts(uow_factory: UowFactory, zone: ZoneInfo) -> Table:
+    from core.broadcasts import Broadcasts
+
+    service = Broadcasts(uow_factory)
+    out = []
+    for item in await service.recent(10_000):
+        assert item.id is not None
+        _item, report = await service.report(item.id)
+        when = (item.sent_at or item.created_at).astimezone(zone).isoformat(timespec="minutes")
+        reasons = "; ".join(f"{n}x {r}" for r, n in report.reasons.items())
+        out.append(
+            [
+                str(item.id),
+                when,
+                item.audience,
+                item.message.text or "",
+                str(report.total),
+                str(report.sent),
+                str(report.blocked),
+                str(report.failed),
+                str(report.pending),
+                reasons,
+            ]
+        )
+    return [
+        "id",
+        "sent_at",
+        "audience",
+        "text",
+        "recipients",
+        "delivered",
+        "blocked",
+        "failed",
+        "pending",
+        "failure_reasons",
+    ], out

@@ -31,6 +31,8 @@ class OutgoingMessage:
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     #: Optional attachment: {"kind": "document"|"photo", "filename", "mime", "b64"}.
     attachment: dict[str, str] | None = None
+    #: A broadcast row that may use Telegram's paid mode when the organisers enabled it.
+    paid: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON for the payload column."""
@@ -44,6 +46,8 @@ class OutgoingMessage:
             data["buttons"] = self.buttons
         if self.attachment:
             data["attachment"] = self.attachment
+        if self.paid:
+            data["paid"] = True
         return data
 
     @classmethod
@@ -55,6 +59,7 @@ class OutgoingMessage:
             params=dict(data.get("params") or {}),
             buttons=list(data.get("buttons") or []),
             attachment=data.get("attachment"),
+            paid=bool(data.get("paid", False)),
         )
 
 

@@ -88,14 +88,19 @@ def render(
     return Rendered(text, markup)
 
 
-async def send_rendered(bot: Bot, chat_id: int, rendered: Rendered) -> None:
-    """Send a rendered message: text, an uploaded file, or a file Telegram already has."""
+async def send_rendered(bot: Bot, chat_id: int, rendered: Rendered, *, paid: bool = False) -> None:
+    """Send a rendered message: text, an uploaded file, or a file Telegram already has.
+    `paid` uses Telegram's paid broadcast mode (up to 1,000 messages a second)."""
     document: str | InputFile | None = rendered.file_id
     if rendered.data is not None:
         document = InputFile(rendered.data, filename=rendered.filename)
     if document is None:
         await bot.send_message(
-            chat_id, rendered.text, parse_mode=ParseMode.HTML, reply_markup=rendered.markup
+            chat_id,
+            rendered.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=rendered.markup,
+            allow_paid_broadcast=paid or None,
         )
     elif rendered.attachment_kind == "photo":
         await bot.send_photo(
@@ -104,6 +109,7 @@ async def send_rendered(bot: Bot, chat_id: int, rendered: Rendered) -> None:
             caption=rendered.text or None,
             parse_mode=ParseMode.HTML,
             reply_markup=rendered.markup,
+            allow_paid_broadcast=paid or None,
         )
     else:
         await bot.send_document(
@@ -112,4 +118,5 @@ async def send_rendered(bot: Bot, chat_id: int, rendered: Rendered) -> None:
             caption=rendered.text or None,
             parse_mode=ParseMode.HTML,
             reply_markup=rendered.markup,
+            allow_paid_broadcast=paid or None,
         )

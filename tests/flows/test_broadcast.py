@@ -99,3 +99,52 @@ async def test_interrupted_broadcast_resumes_and_nobody_gets_two(make_bot):
         assert len([m for m in bot.fake.sent(pid) if "Programme update" in m.text]) == 1, pid
     await refresh_progress(bot.app.bot, bot.services, "en")
     assert any("Broadcast finished: 500 / 500 delivered" in m.text for m in organiser.messages())
+
+
+async def test_documents_paid_mode_and_stored_organisers(make_bot, tmp_path, monkeypatch):
+    bot = await make_bot(outbox={"allow_paid_broadcast": True})
+    await people(bot, [300, 301])
+    newcomer = bot.client(ORG + 1, "New organiser")
+    await newcomer.command("broadcast")
+    assert newcomer.last().text == "This command is for the event's organisers."
+
+    from core.onboarding import add_organiser, load_organisers
+
+    assert await add_organiser(bot.services.uow, ORG + 1, now=bot.clock.now())
+    assert not await add_organiser(bot.services.uow, ORG + 1, now=bot.clock.now())
+    await load_organisers(bot.services.uow, bot.services.policy)  # what the minute job does
+    await newcomer.command("broadcast")
+    await newcomer.send_document(
+        "programme.pdf",
+        b"%PDF-1.4 programme",
+        mime_type="application/pdf",
+        caption="The final <b>programme</b>",
+    )
+    await newcomer.press("Everyone")
+    preview = newcomer.messages()[-2]
+    assert preview.document.name == "programme.pdf" and preview.text == (
+        "The final &lt;b&gt;programme&lt;/b&gt;"
+    )
+    await newcomer.press("📣 Send to")
+    await bot.dispatch()
+    sends = [
+        c
+        for c in bot.fake.calls
+        if c.method == "sendDocument" and c.params.get("chat_id") in (300, 301)
+    ]
+    assert len(sends) == 2 and all(c.params.get("allow_paid_broadcast") is True for c in sends)
+    assert bot.fake.sent(300)[-1].document.data == b"%PDF-1.4 programme"
+
+
+async def test_broadcast_reports_export(make_bot):
+    bot = await make_bot(organisers={"telegram_ids": [ORG]})
+    await people(bot, [400, 401])
+    organiser = bot.client(ORG, "Org")
+    bot.fake.block(401)
+    await compose_and_send(bot, organiser, "Lunch is served", "Everyone")
+    await bot.dispatch()
+    await organiser.command("export", "broadcasts")
+    doc = organiser.last_document()
+    lines = doc.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,sent_at,audience,text,recipients,delivered,blocked,failed")
+    assert ",all,Lunch is served,2,1,1,0,0," in lines[1]

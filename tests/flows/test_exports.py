@@ -36,7 +36,13 @@ async def test_exports_for_organisers_only(make_bot):
 
     organiser = bot.client(9000, "Org")
     await organiser.command("export")
-    assert organiser.last().buttons == ["Attendees", "Meetings", "Consultations", "Waitlists"]
+    assert organiser.last().buttons == [
+        "Attendees",
+        "Meetings",
+        "Consultations",
+        "Waitlists",
+        "Broadcast reports",
+    ]
     await organiser.press("Attendees")
     doc = organiser.last()
     assert doc.document.name == "attendees.csv" and doc.text == "Attendees: 4 rows"

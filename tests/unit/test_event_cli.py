@@ -131,3 +131,14 @@ def test_export_cli_writes_csv_with_bom(cfg, tmp_path, capsys):
     assert lines[0].startswith("id,start,slot,table,status")
     assert lines[1].endswith(",1,P1,2,P2") and "afternoon@20250410T1200" in lines[1]
     assert "meetings: 1 rows" in capsys.readouterr().out
+
+
+def test_organisers_add_cli(cfg, capsys):
+    path, db = cfg
+    assert main(["--config", str(path), "organisers", "add", "4242"]) == 0
+    assert "4242 is now an organiser" in capsys.readouterr().out
+    assert main(["--config", str(path), "organisers", "add", "4242"]) == 0
+    assert "4242 is already an organiser" in capsys.readouterr().out
+    assert main(["--config", str(path), "organisers", "add", "0"]) == 2
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT telegram_id FROM organisers").fetchall() == [(4242,)]
