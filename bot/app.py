@@ -27,7 +27,16 @@ from core.outbox import DeliveryPolicy
 from core.partners import Matchmaker, MatchSettings
 from core.ports import Clock
 from core.reminders import ReminderSettings, run_digests
-from handlers import agenda, broadcast, meetings, organiser, partners, profile, start
+from handlers import (
+    agenda,
+    broadcast,
+    feedback,
+    meetings,
+    organiser,
+    partners,
+    profile,
+    start,
+)
 from handlers import help as help_
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.help import bot_commands, menu_languages
@@ -60,6 +69,9 @@ def register_handlers(app: ForumApp) -> None:
     # before anything else reads it (group -2).
     app.add_handlers(broadcast.handlers())
     app.add_handlers(broadcast.compose_handlers(), group=-2)
+    # After-meeting outcome questions; a pending comment is caught early (group -1).
+    app.add_handlers(feedback.handlers())
+    app.add_handlers(feedback.text_handlers(), group=-3)
     # A note being typed for a meeting request is caught before profile answers (group -1).
     app.add_handlers(meetings.note_handlers(), group=-1)
     # /help.

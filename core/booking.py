@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core import outcomes
 from core.calendar import ics_event
 from core.delivery import enqueue
 from core.errors import NotAllowed, NotFound
@@ -132,6 +133,7 @@ class Booking:
     async def _remind(self, uow: UnitOfWork, meeting: Meeting, slot: Slot, now: datetime) -> None:
         names = {p: await _name(uow, p) for p in meeting.people}
         await remind_meeting(uow, meeting, slot, names, self.reminders, now)
+        await outcomes.ask_later(uow, meeting, slot.ends_at, names, now)
 
     async def request(
         self,
@@ -437,6 +439,7 @@ class Booking:
             await uow.meetings.cancel_meeting(meeting, now)
             assert meeting.id is not None
             await forget_meeting(uow, meeting.id)
+            await outcomes.forget(uow, meeting.id)
             my_name = await _name(uow, by_id)
             for other in meeting.people:
                 if other == by_id:
@@ -525,6 +528,7 @@ class Booking:
             await uow.meetings.move_meeting(meeting, slot.key, table, now)
             assert meeting.id is not None
             await forget_meeting(uow, meeting.id)
+            await outcomes.forget(uow, meeting.id)
             await self._remind(uow, meeting, slot, now)
             my_name = await _name(uow, by_id)
             for other in meeting.people:

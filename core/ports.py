@@ -229,6 +229,18 @@ class RegistrationRepository(Protocol):
     async def all(self) -> list[Registration]: ...
 
 
+class OutcomeRepository(Protocol):
+    """How meetings went."""
+
+    async def save(
+        self, meeting_id: int, person: int, outcome: str, comment: str | None, at: datetime
+    ) -> None: ...
+
+    async def get(self, meeting_id: int, person: int) -> tuple[str, str | None] | None: ...
+
+    async def all(self) -> list[tuple[int, int, str, str | None]]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; use cases own it, repositories never commit."""
 
@@ -264,6 +276,9 @@ class UnitOfWork(Protocol):
 
     @property
     def registrations(self) -> RegistrationRepository: ...
+
+    @property
+    def outcomes(self) -> OutcomeRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from core import outcomes
 from core.agenda import ATTENDING
 from core.booking import IcsBuilder, dt, ics_attachment
 from core.delivery import enqueue
@@ -128,6 +129,7 @@ async def load_event(
             await uow.meetings.cancel_meeting(meeting, now)
             assert meeting.id is not None
             await forget_meeting(uow, meeting.id)
+            await outcomes.forget(uow, meeting.id)
             for person in meeting.people:
                 text = ics(meeting, slot, "CANCEL", event.name, now)
                 await enqueue(

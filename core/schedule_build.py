@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core import outcomes
 from core.booking import IcsBuilder, dt, ics_attachment
 from core.delivery import enqueue
 from core.errors import NotFound
@@ -120,6 +121,9 @@ async def build_schedule(
                 result.failed += 1  # someone booked the same table or time meanwhile
                 continue
             result.booked.append(meeting)
+            await outcomes.ask_later(
+                uow, meeting, slot.ends_at, {p: _full_name(names.get(p)) for p in (a, b)}, now
+            )
             await remind_meeting(
                 uow,
                 meeting,

@@ -23,6 +23,7 @@ class Stats:
     requests: dict[str, int] = field(default_factory=dict)
     booked: int = 0
     held: int = 0
+    no_show: int = 0
     cancelled: int = 0
     eu_kr_share: float | None = None
     meetings_per_slot: list[tuple[datetime, int]] = field(default_factory=list)
@@ -60,6 +61,7 @@ async def compute(uow_factory: UowFactory, *, now: datetime, timezone: str) -> S
             per_day[request.created_at.astimezone(zone).date()] += 1
         out.requests = {"sent": sum(statuses.values()), **dict(statuses)}
         slots = {s.key: s for s in await uow.meetings.slots()}
+        no_shows = {m for m, _p, outcome, _c in await uow.outcomes.all() if outcome == "n"}
         per_slot: Counter[datetime] = Counter()
         cross = 0
         for meeting in await uow.meetings.all_meetings():
@@ -72,7 +74,9 @@ async def compute(uow_factory: UowFactory, *, now: datetime, timezone: str) -> S
             slot = slots.get(meeting.slot_key)
             if slot is not None:
                 per_slot[slot.starts_at] += 1
-                if slot.ends_at <= now:
+                if slot.ends_at <= now and meeting.id in no_shows:
+                    out.no_show += 1
+                elif slot.ends_at <= now:
                     out.held += 1
             sides = {delegation(countries.get(p)) for p in meeting.people}
             cross += sides == {"EU", "KR"}

@@ -251,6 +251,7 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
             booked=stats.booked,
             held=stats.held,
             cancelled=stats.cancelled,
+            no_show=stats.no_show,
             share=share,
         ),
     )

@@ -18,7 +18,15 @@ from core.meetings import (
     Slot,
     SlotKind,
 )
-from storage.rows import BusyRow, DeskRow, MeetingPersonRow, MeetingRequestRow, MeetingRow, SlotRow
+from storage.rows import (
+    BusyRow,
+    DeskRow,
+    MeetingPersonRow,
+    MeetingRequestRow,
+    MeetingRow,
+    OutcomeRow,
+    SlotRow,
+)
 
 
 def _slot(row: SlotRow) -> Slot:
@@ -324,3 +332,28 @@ class SqlMeetings:
 
 
 __all__ = ["BookingError", "SqlMeetings"]
+
+
+class SqlOutcomes:
+    """Meeting outcomes."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def save(
+        self, meeting_id: int, person: int, outcome: str, comment: str | None, at: datetime
+    ) -> None:
+        row = await self.s.get(OutcomeRow, (meeting_id, person))
+        if row is None:
+            row = OutcomeRow(meeting_id=meeting_id, telegram_id=person)
+            self.s.add(row)
+        row.outcome, row.comment, row.at = outcome, comment, at
+        await self.s.flush()
+
+    async def get(self, meeting_id: int, person: int) -> tuple[str, str | None] | None:
+        row = await self.s.get(OutcomeRow, (meeting_id, person))
+        return None if row is None else (row.outcome, row.comment)
+
+    async def all(self) -> list[tuple[int, int, str, str | None]]:
+        rows = await self.s.scalars(select(OutcomeRow).order_by(OutcomeRow.meeting_id))
+        return [(r.meeting_id, r.telegram_id, r.outcome, r.comment) for r in rows]

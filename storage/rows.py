@@ -354,3 +354,22 @@ class RegistrationRow(Base):
     invite_code: Mapped[str | None] = mapped_column(String(64), unique=True)
     telegram_id: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime]
+
+
+class OutcomeRow(Base):
+    """One person's answer on how a meeting went (comment seen only by organisers)."""
+
+    __tablename__ = "meeting_outcomes"
+
+    meeting_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    telegram_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("people.telegram_id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    outcome: Mapped[str] = mapped_column(String(8))
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]

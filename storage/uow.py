@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.agenda_repo import SqlAgenda
 from storage.broadcasts_repo import SqlBroadcasts, SqlOrganisers, SqlRegistrations
-from storage.meetings_repo import SqlMeetings
+from storage.meetings_repo import SqlMeetings, SqlOutcomes
 from storage.repositories import (
     SqlConsents,
     SqlInterests,
@@ -34,6 +34,7 @@ class SqlUnitOfWork:
     broadcasts: SqlBroadcasts
     organisers: SqlOrganisers
     registrations: SqlRegistrations
+    outcomes: SqlOutcomes
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
         self.broadcasts = SqlBroadcasts(s)
         self.organisers = SqlOrganisers(s)
         self.registrations = SqlRegistrations(s)
+        self.outcomes = SqlOutcomes(s)
         return self
 
     async def __aexit__(

@@ -26,7 +26,7 @@ async def test_stats_text_and_charts(make_bot):
     text = messages[-4].text
     assert "Registered: 3 · profiles complete: 3" in text
     assert "Requests: 1 sent · 1 accepted · 0 declined · 0 expired" in text
-    assert "Meetings: 1 booked · 0 held · 0 cancelled" in text
+    assert "Meetings: 1 booked · 0 held · 0 no-show · 0 cancelled" in text
     assert "EU–Korea meetings: 100%" in text
     first = [m.photo for m in messages[-3:]]
     assert [p.name for p in first] == [
