@@ -27,6 +27,7 @@ from core.outbox import DeliveryPolicy
 from core.partners import Matchmaker, MatchSettings
 from core.ports import Clock
 from core.reminders import ReminderSettings, run_digests
+from core.survey_flow import SurveyFlow
 from handlers import (
     agenda,
     broadcast,
@@ -71,7 +72,8 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(broadcast.compose_handlers(), group=-2)
     # After-meeting outcome questions; a pending comment is caught early (group -1).
     app.add_handlers(feedback.handlers())
-    app.add_handlers(feedback.text_handlers(), group=-3)
+    app.add_handlers(feedback.comment_handlers(), group=-3)
+    app.add_handlers(feedback.survey_text_handlers(), group=-4)
     # A note being typed for a meeting request is caught before profile answers (group -1).
     app.add_handlers(meetings.note_handlers(), group=-1)
     # /help.
@@ -122,6 +124,7 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
         ),
         agenda=Agenda(uow, reminders),
         broadcasts=Broadcasts(uow),
+        survey=SurveyFlow(uow),
         default_language=settings.i18n.default_language,
         event_timezone=ZoneInfo(settings.event.timezone),
         event_name=settings.event.name,
@@ -245,6 +248,10 @@ async def _post_init(app: ForumApp) -> None:
             first=60,
             name="organisers",
         )
+        # The survey invitation goes out when the survey opens (once per person).
+        app.job_queue.run_repeating(
+            lambda _ctx: _survey(services), interval=60, first=15, name="survey"
+        )
         # The morning digest: checked every minute, sent once per person and day (dedupe keys).
         app.job_queue.run_repeating(
             lambda _ctx: _digests(services), interval=60, first=10, name="digest"
@@ -257,6 +264,11 @@ async def _post_init(app: ForumApp) -> None:
 
 async def _expire(services: Services) -> None:
     if await services.booking.expire_due(now=services.clock.now()):
+        services.wake_outbox()
+
+
+async def _survey(services: Services) -> None:
+    if await services.survey.prompt_due(now=services.clock.now()):
         services.wake_outbox()
 
 

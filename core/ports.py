@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from core.agenda import Attendance
 from core.event import Session
@@ -19,6 +19,7 @@ from core.profile import Profile
 if TYPE_CHECKING:
     from core.broadcasts import Broadcast, BroadcastStatus
     from core.registrations import Registration
+    from core.survey import Survey
 
 
 class Clock(Protocol):
@@ -241,6 +242,26 @@ class OutcomeRepository(Protocol):
     async def all(self) -> list[tuple[int, int, str, str | None]]: ...
 
 
+class SurveyRepository(Protocol):
+    """The survey definition, responses and answers."""
+
+    async def definition(self) -> Survey | None: ...
+
+    async def set_definition(self, survey: Survey | None) -> None: ...
+
+    async def status(self, person: int) -> str | None: ...
+
+    async def set_status(self, person: int, status: str, at: datetime) -> None: ...
+
+    async def answers_of(self, person: int) -> dict[str, Any]: ...
+
+    async def save_answer(self, person: int, key: str, value: Any, at: datetime) -> None: ...
+
+    async def all_answers(self) -> list[tuple[int | None, str, Any]]: ...
+
+    async def count_status(self, status: str) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; use cases own it, repositories never commit."""
 
@@ -279,6 +300,9 @@ class UnitOfWork(Protocol):
 
     @property
     def outcomes(self) -> OutcomeRepository: ...
+
+    @property
+    def survey(self) -> SurveyRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

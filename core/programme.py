@@ -151,6 +151,7 @@ async def load_event(
             gone.active = False
             await uow.meetings.upsert_slot(gone)
         await _load_sessions(uow, event, now)
+        await uow.survey.set_definition(event.survey)
         for desk in event.desks:
             await uow.meetings.upsert_desk(
                 ConsultDesk(

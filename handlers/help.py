@@ -18,6 +18,7 @@ PRIVATE = filters.ChatType.PRIVATE
 #: Commands every attendee sees in Telegram's menu, in this order.
 USER_COMMANDS = (
     "agenda",
+    "feedback",
     "partners",
     "saved",
     "meetings",

@@ -13,6 +13,7 @@ from core.onboarding import AccessPolicy, UowFactory
 from core.partners import Matchmaker
 from core.ports import Clock
 from core.stats import Stats
+from core.survey_flow import SurveyFlow
 
 
 @dataclass(slots=True)
@@ -28,6 +29,8 @@ class Services:
     agenda: Agenda
     #: Announcements to segments.
     broadcasts: Broadcasts
+    #: The event survey.
+    survey: SurveyFlow
     default_language: str = "en"
     event_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
     event_name: str = "Research networking forum"

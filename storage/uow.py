@@ -18,6 +18,7 @@ from storage.repositories import (
     SqlPeople,
     SqlProfiles,
 )
+from storage.survey_repo import SqlSurvey
 
 
 class SqlUnitOfWork:
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     organisers: SqlOrganisers
     registrations: SqlRegistrations
     outcomes: SqlOutcomes
+    survey: SqlSurvey
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
         self.organisers = SqlOrganisers(s)
         self.registrations = SqlRegistrations(s)
         self.outcomes = SqlOutcomes(s)
+        self.survey = SqlSurvey(s)
         return self
 
     async def __aexit__(

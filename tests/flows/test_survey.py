@@ -1,0 +1,133 @@
+"""The event survey: invited once when it opens, answered one question at a time with a stop and
+a resume, answers editable, invalid answers refused, nobody prompted again after finishing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from core.survey import Option, Question, Survey
+from tests.support.journeys import onboard
+
+OPENS = datetime(2025, 4, 11, 15, 0, tzinfo=UTC)
+CLOSES = datetime(2025, 4, 25, 21, 59, tzinfo=UTC)
+SURVEY = Survey(
+    OPENS,
+    CLOSES,
+    (
+        Question(
+            "overall",
+            "rating",
+            "How useful was the forum overall?",
+            "포럼은 전반적으로 얼마나 유익했나요?",
+        ),
+        Question(
+            "parts",
+            "multi",
+            "Which parts did you join?",
+            "어느 프로그램에 참여하셨나요?",
+            options=(
+                Option("sessions", "Thematic sessions", "주제별 세션"),
+                Option("matchmaking", "1:1 matchmaking", "1:1 매칭"),
+            ),
+        ),
+        Question(
+            "again",
+            "single",
+            "Would you join next year?",
+            "내년에도 참여하시겠어요?",
+            options=(Option("yes", "Yes", "네"), Option("no", "No", "아니요")),
+        ),
+        Question(
+            "better",
+            "text",
+            "What would make matchmaking better?",
+            "매칭을 더 낫게 하려면 무엇이 필요할까요?",
+            required=False,
+            max_length=300,
+        ),
+    ),
+)
+
+
+async def start(bot):
+    async with bot.services.uow() as uow:
+        await uow.survey.set_definition(SURVEY)
+        await uow.commit()
+    users = [bot.client(uid, f"U{uid}") for uid in (51, 52)]
+    for user in users:
+        await onboard(user)
+    return users
+
+
+def invites(bot, uid):
+    """Invitations sent (counted on the wire: pressing Start edits the message afterwards)."""
+    return [
+        c
+        for c in bot.fake.calls
+        if c.method == "sendMessage"
+        and c.params.get("chat_id") == uid
+        and "event survey is open" in c.params["text"]
+    ]
+
+
+async def test_survey_goes_out_once_and_can_be_stopped_resumed_and_edited(make_bot):
+    bot = await make_bot()
+    ana, ben = await start(bot)
+    await ana.command("feedback")
+    assert ana.last().text == "The survey is not open right now."
+    assert await bot.services.survey.prompt_due(now=bot.clock.now()) == 0  # not open yet
+
+    bot.clock.set(OPENS)
+    assert await bot.services.survey.prompt_due(now=bot.clock.now()) == 2
+    assert await bot.services.survey.prompt_due(now=bot.clock.now()) == 0  # never twice
+    await bot.dispatch()
+    assert len(invites(bot, 51)) == 1
+    await ana.press("📝 Start")
+    assert "Question 1 of 4" in ana.last().text
+    await ana.send("five")  # text where a rating is expected: refused clearly
+    assert ana.last().text.startswith("Please choose 1 to 5 stars.")
+    await ana.press("⭐⭐⭐⭐")
+    assert "Which parts did you join?" in ana.last().text
+    await ana.press("⬜ 1:1 matchmaking")
+    assert "☑️ 1:1 matchmaking" in ana.last().buttons
+    await ana.press("✅ Done")
+    assert "Would you join next year?" in ana.last().text
+
+    await bot.restart()  # she stops here; later she resumes where she left off
+    await ana.command("feedback")
+    assert "Question 3 of 4" in ana.last().text
+    await ana.press_data("sv:a:again:maybe")  # a forged option
+    assert ana.last_answer()["text"] == "That is not one of the choices."
+    await ana.press("Yes")
+    await ana.send("x" * 301)
+    assert "301 characters; the limit here is 300" in ana.last().text
+    await ana.send("More time per meeting, <please>")
+    finished = ana.last()
+    assert "Thank you! Your answers are saved" in finished.text
+    assert "⭐⭐⭐⭐" in finished.text and "More time per meeting, &lt;please&gt;" in finished.text
+    await ana.press("✏️ Change answer 1")
+    await ana.press("⭐⭐⭐⭐⭐")
+    async with bot.services.uow() as uow:
+        answers = await uow.survey.answers_of(51)
+        status = await uow.survey.status(51)
+    assert answers == {
+        "overall": 5,
+        "parts": ["matchmaking"],
+        "again": "yes",
+        "better": "More time per meeting, <please>",
+    }
+    assert status == "finished"
+
+    await ben.press("No, thanks")
+    bot.clock.set(OPENS.replace(day=12))
+    await bot.services.survey.prompt_due(now=bot.clock.now())
+    await bot.dispatch()
+    assert len(invites(bot, 51)) == 1 and len(invites(bot, 52)) == 1  # nobody asked again
+
+    bot.clock.set(CLOSES)
+    await ana.press("✏️ Change answer 2")
+    assert ana.last_answer()["text"] == "The survey is not open right now."
+    results = await bot.services.survey.results()
+    assert results is not None and (results.invited, results.finished) == (2, 1)
+    overall = results.summaries[0]
+    assert overall.mean == 5.0 and overall.counts["5"] == 1
