@@ -165,7 +165,16 @@ def _parser() -> argparse.ArgumentParser:
         "hide are left empty.",
     )
     exp.add_argument(
-        "kind", choices=["attendees", "meetings", "consultations", "waitlists", "broadcasts"]
+        "kind",
+        choices=[
+            "attendees",
+            "meetings",
+            "consultations",
+            "waitlists",
+            "broadcasts",
+            "survey",
+            "outcomes",
+        ],
     )
     exp.add_argument("--out", required=True, metavar="FILE")
 

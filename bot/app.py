@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
-from bot.charts import render_charts
+from bot.charts import render_charts, render_survey_charts
 from bot.clock import SystemClock
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
@@ -130,6 +130,7 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
         event_name=settings.event.name,
         matchmaker=Matchmaker(match_settings(settings)),
         charts=render_charts,
+        survey_charts=render_survey_charts,
     )
 
 

@@ -6,6 +6,7 @@ import io
 from zoneinfo import ZoneInfo
 
 from core.stats import Stats
+from core.survey_flow import Results
 
 
 def render_charts(stats: Stats, timezone: str) -> list[tuple[str, bytes]]:
@@ -67,4 +68,37 @@ def render_charts(stats: Stats, timezone: str) -> list[tuple[str, bytes]]:
     if not names:
         ax.text(0.5, 0.5, "no topics yet", ha="center", va="center", transform=ax.transAxes)
     save(fig, "topics.png")
+    return charts
+
+
+def render_survey_charts(results: Results, language: str = "en") -> list[tuple[str, bytes]]:
+    """One bar chart per rating or choice question (text answers are exported, not charted)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    charts: list[tuple[str, bytes]] = []
+    for summary in results.summaries:
+        question = summary.question
+        if question.kind == "text":
+            continue
+        labels = (
+            [f"{k}★" for k in summary.counts]
+            if question.kind == "rating"
+            else [question.option_label(k, language) for k in summary.counts]
+        )
+        fig, ax = plt.subplots(figsize=(7, 0.5 * len(labels) + 1.5))
+        ax.barh(range(len(labels)), list(summary.counts.values()), color="#2a6f97")
+        ax.set_yticks(range(len(labels)), labels, fontsize=8)
+        ax.invert_yaxis()
+        title = question.en if len(question.en) <= 70 else question.en[:67] + "…"
+        if summary.mean is not None:
+            title += f"  (mean {summary.mean:.2f})"
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(f"answers: {summary.answered}")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        charts.append((f"survey-{question.key}.png", buffer.getvalue()))
     return charts

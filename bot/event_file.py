@@ -17,6 +17,18 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from core.event import Desk, Event, Round, Session
+from core.survey import (
+    DEFAULT_MAX_LENGTH,
+    KINDS,
+    MAX_OPTIONS,
+    MIN_OPTIONS,
+    TEXT_LIMIT,
+    Option,
+    Question,
+    QuestionKind,
+    Survey,
+)
+from core.survey import KEY_PATTERN as SURVEY_KEY_PATTERN
 
 #: A position inside the parsed document, as pydantic reports it: ("rounds", 1, "slot_minutes").
 Loc = tuple[str | int, ...]
@@ -88,6 +100,28 @@ def _local(value: datetime) -> datetime:
     return value
 
 
+def _survey_key(value: str) -> str:
+    """Survey keys travel two at a time in callback data, so they are shorter than other keys."""
+    if not SURVEY_KEY_PATTERN.fullmatch(value):
+        raise ValueError(f'must be 1-24 characters from a-z, 0-9 and "-" (got "{value}")')
+    return value
+
+
+def _kind(value: str) -> str:
+    """Name the four kinds, since the bot asks each kind differently."""
+    if value not in KINDS:
+        listed = ", ".join(f'"{kind}"' for kind in KINDS)
+        raise ValueError(f'must be one of {listed} (got "{value}")')
+    return value
+
+
+def _questions(value: list[QuestionTable]) -> list[QuestionTable]:
+    """A survey without questions would be sent to everyone and ask nothing."""
+    if not value:
+        raise ValueError("must have at least one question: add [[survey.questions]] tables")
+    return value
+
+
 def _windows(value: list[WindowTable]) -> list[WindowTable]:
     """A desk nobody can book is a mistake, not a feature."""
     if not value:
@@ -100,6 +134,7 @@ Text = Annotated[str, AfterValidator(_text)]
 LocalTime = Annotated[datetime, AfterValidator(_local)]
 SlotMinutes = Annotated[int, AfterValidator(_between(*SLOT_MINUTES))]
 Positive = Annotated[int, AfterValidator(_positive)]
+SurveyKey = Annotated[str, AfterValidator(_survey_key)]
 
 
 class _Table(BaseModel):
@@ -164,6 +199,41 @@ class SessionTable(_Table):
     description: str = ""
 
 
+class OptionTable(_Table):
+    """One choice of a single or multi question: { key = "...", en = "...", ko = "..." }."""
+
+    key: SurveyKey
+    en: Text
+    ko: Text
+
+
+class QuestionTable(_Table):
+    """[[survey.questions]]: one question in English and Korean."""
+
+    key: SurveyKey
+    kind: Annotated[str, AfterValidator(_kind)]
+    en: Text
+    ko: Text
+    required: bool = True
+    max_length: Annotated[int, AfterValidator(_between(1, TEXT_LIMIT))] | None = None
+    options: list[OptionTable] | None = None
+
+
+class SurveyTable(_Table):
+    """[survey]: when the feedback survey is open, and its questions in asking order."""
+
+    opens: LocalTime
+    closes: LocalTime
+    questions: Annotated[list[QuestionTable], AfterValidator(_questions)]
+
+
+#: Tables inside tables, so a misspelt key in one gets hints from its own fields.
+_NESTED: dict[str, type[_Table]] = {
+    "windows": WindowTable,
+    "questions": QuestionTable,
+    "options": OptionTable,
+}
+
 _SECTIONS: dict[str, type[_Table]] = {
     "rounds": RoundTable,
     "desks": DeskTable,
@@ -203,7 +273,8 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "missing":
         return "required key is missing"
     if kind == "extra_forbidden":
-        fields = WindowTable.model_fields if "windows" in error["loc"][:-1] else model.model_fields
+        inner = [_NESTED[p] for p in error["loc"][:-1] if isinstance(p, str) and p in _NESTED]
+        fields = inner[-1].model_fields if inner else model.model_fields
         close = difflib.get_close_matches(str(error["loc"][-1]), list(fields), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         return f"unknown key{hint}: remove it or check its spelling"
@@ -555,8 +626,8 @@ def _no_overlap(spans: list[tuple[datetime, datetime, Loc, str]], what: str, che
 def _parse(doc: dict[str, Any], check: _Check) -> Event | None:
     """Validate every table (collecting all problems), then the rules across tables."""
     for name in doc:
-        if name != "event" and name not in _SECTIONS:
-            close = difflib.get_close_matches(name, ["event", *_SECTIONS], n=1)
+        if name not in ("event", "survey") and name not in _SECTIONS:
+            close = difflib.get_close_matches(name, ["event", *_SECTIONS, "survey"], n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             check.add(
                 (name,),
@@ -577,9 +648,21 @@ def _parse(doc: dict[str, Any], check: _Check) -> Event | None:
             raw = []
         items[name] = [check.validate(model, data, (name, i)) for i, data in enumerate(raw)]
 
+    survey: SurveyTable | None = None
+    if "survey" in doc:
+        if isinstance(doc["survey"], dict):
+            survey = check.validate(SurveyTable, doc["survey"], ("survey",))
+        else:
+            check.add(
+                ("survey",),
+                "must be a table: write [survey] once, then [[survey.questions]] for each question",
+            )
+
     timezone = check.good(("event", "timezone"), str)
     zone = _zone(timezone, check) if timezone is not None else None
     days = _days(check)
+    if isinstance(doc.get("survey"), dict):
+        _survey_rules(check, zone)
 
     owners: dict[str, Loc] = {}
     for name in _SECTIONS:
@@ -646,6 +729,58 @@ def _parse(doc: dict[str, Any], check: _Check) -> Event | None:
         rounds=items["rounds"],
         desks=items["desks"],
         sessions=items["sessions"],
+        survey=survey,
+    )
+
+
+def _survey_rules(check: _Check, zone: ZoneInfo | None) -> None:
+    """Rules across the fields of [survey]: its window, unique keys, options that fit the kind."""
+    opens = check.good(("survey", "opens"), datetime)
+    closes = check.good(("survey", "closes"), datetime)
+    if opens is not None and closes is not None and closes <= opens:
+        check.add(("survey", "closes"), f"must be after opens ({_hm(opens)})")
+    for value, name in ((opens, "opens"), (closes, "closes")):
+        problem = _wall_clock(value, zone) if value is not None and zone else None
+        if problem:
+            check.add(("survey", name), problem)
+
+    questions = check.doc["survey"].get("questions")
+    first: dict[str, Loc] = {}
+    for i, question in enumerate(questions if isinstance(questions, list) else []):
+        loc: Loc = ("survey", "questions", i)
+        _unique(check.good((*loc, "key"), str), loc, first, check, "question")
+        kind = check.good((*loc, "kind"), str)
+        if kind is None or not isinstance(question, dict):
+            continue
+        options = question.get("options")
+        if kind in ("single", "multi"):
+            if options is None or (
+                isinstance(options, list) and not MIN_OPTIONS <= len(options) <= MAX_OPTIONS
+            ):
+                check.add((*loc, "options"), f"{kind} needs {MIN_OPTIONS} to {MAX_OPTIONS} options")
+            seen: dict[str, Loc] = {}
+            for j in range(len(options) if isinstance(options, list) else 0):
+                option = (*loc, "options", j)
+                _unique(check.good((*option, "key"), str), option, seen, check, "option")
+        elif isinstance(options, list) and options:
+            answer = "people rate 1 to 5" if kind == "rating" else "people type their answer"
+            check.add((*loc, "options"), f"{kind} questions have no options ({answer}): remove it")
+        if kind != "text" and "max_length" in question:
+            check.add((*loc, "max_length"), "only text questions have a max_length: remove it")
+
+
+def _unique(key: str | None, loc: Loc, first: dict[str, Loc], check: _Check, what: str) -> None:
+    """Report a key already used by an earlier question (or option of the same question)."""
+    if key is None:
+        return
+    if key not in first:
+        first[key] = loc
+        return
+    used = first[key]
+    check.add(
+        (*loc, "key"),
+        f'duplicate {what} key "{key}": already used by {_path(used)} '
+        f"(line {check.line((*used, 'key'))})",
     )
 
 
@@ -657,6 +792,7 @@ def _build(
     rounds: Sequence[RoundTable | None],
     desks: Sequence[DeskTable | None],
     sessions: Sequence[SessionTable | None],
+    survey: SurveyTable | None,
 ) -> Event:
     """The core Event with every local time turned into UTC."""
 
@@ -709,7 +845,36 @@ def _build(
             for s in sessions
             if s is not None
         ),
+        survey=_survey(survey, utc) if survey is not None else None,
     )
+
+
+def _survey(table: SurveyTable, utc: Callable[[datetime], datetime]) -> Survey:
+    """The core Survey; the loader's rules already cover every check its constructor makes."""
+    return Survey(
+        opens_at=utc(table.opens),
+        closes_at=utc(table.closes),
+        questions=tuple(
+            Question(
+                key=q.key,
+                kind=_as_kind(q.kind),
+                en=q.en,
+                ko=q.ko,
+                options=tuple(Option(key=o.key, en=o.en, ko=o.ko) for o in q.options or ()),
+                required=q.required,
+                max_length=q.max_length if q.max_length is not None else DEFAULT_MAX_LENGTH,
+            )
+            for q in table.questions
+        ),
+    )
+
+
+def _as_kind(value: str) -> QuestionKind:
+    """Narrow a kind the _kind rule already checked to the core's literal type."""
+    for kind in KINDS:
+        if kind == value:
+            return kind
+    raise ValueError(value)
 
 
 _TIME_WITHOUT_SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?![:\d])")

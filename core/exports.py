@@ -12,7 +12,7 @@ from core.meetings import MeetingStatus, SlotKind
 from core.onboarding import UowFactory
 from core.taxonomy import term_by_id
 
-KINDS = ("attendees", "meetings", "consultations", "waitlists", "broadcasts")
+KINDS = ("attendees", "meetings", "consultations", "waitlists", "broadcasts", "survey", "outcomes")
 Table = tuple[list[str], list[list[str]]]
 
 
@@ -170,6 +170,30 @@ async def export(uow_factory: UowFactory, kind: str, timezone: str) -> Table:
             return ["session", "title", "position", "telegram_id", "name", "status", "since"], out
     if kind == "broadcasts":
         return await _broadcasts(uow_factory, zone)
+    if kind == "survey":
+        async with uow_factory() as uow:
+            survey = await uow.survey.definition()
+            rows = []
+            for respondent, key, value in await uow.survey.all_answers():
+                question = survey.question(key) if survey else None
+                answer_text: object = value
+                if question is not None and question.kind == "single" and value is not None:
+                    answer_text = question.option_label(str(value), "en")
+                elif question is not None and question.kind == "multi" and value:
+                    answer_text = "; ".join(question.option_label(str(v), "en") for v in value)
+                rows.append(
+                    [
+                        "" if respondent is None else str(respondent),
+                        key,
+                        question.en if question else "",
+                        "" if answer_text is None else str(answer_text),
+                    ]
+                )
+            return ["telegram_id", "question", "question_text", "answer"], rows
+    if kind == "outcomes":
+        async with uow_factory() as uow:
+            rows = [[str(m), str(p), o, c or ""] for m, p, o, c in await uow.outcomes.all()]
+            return ["meeting_id", "telegram_id", "outcome", "comment"], rows
     raise ValueError(f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")
 
 

@@ -34,6 +34,7 @@ USER_COMMANDS = (
 #: Extra commands shown only in organisers' chats (features add theirs here).
 ORGANISER_COMMANDS: tuple[str, ...] = (
     "stats",
+    "survey_results",
     "broadcast",
     "broadcasts",
     "schedule",

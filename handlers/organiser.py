@@ -262,6 +262,60 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
         await chat.send_photo(InputFile(png, filename=name))
 
 
+async def survey_results_command(update: Update, ctx: BotContext) -> None:
+    """/survey_results: response rate, per-question figures, a chart per question, and the CSV."""
+    t = await ctx.translator(update)
+    if not await is_organiser_or_refuse(update, ctx, t):
+        return
+    services = ctx.services
+    results = await services.survey.results()
+    if results is None:
+        await reply(update, t("results.none"))
+        return
+    rate = round(100 * results.finished / results.invited) if results.invited else 0
+    lines = [
+        t(
+            "results.title",
+            finished=results.finished,
+            invited=results.invited,
+            rate=rate,
+            started=results.started,
+        )
+    ]
+    for n, summary in enumerate(results.summaries, 1):
+        q = summary.question
+        detail: str
+        if q.kind == "text":
+            detail = t("results.texts", count=len(summary.texts))
+        elif q.kind == "rating":
+            mean = "—" if summary.mean is None else f"{summary.mean:.2f}"
+            detail = t(
+                "results.rating",
+                mean=mean,
+                counts=" · ".join(f"{k}★ {v}" for k, v in summary.counts.items()),
+            )
+        else:
+            detail = " · ".join(
+                f"{q.option_label(k, t.language)}: {v}" for k, v in summary.counts.items()
+            )
+        lines.append(
+            t(
+                "results.question",
+                n=n,
+                text=q.text(t.language),
+                answered=summary.answered,
+                detail=detail,
+            )
+        )
+    await reply(update, Safe("\n".join(lines)))
+    chat = update.effective_chat
+    if chat is None:
+        return
+    for name, png in services.survey_charts(results, t.language):
+        await chat.send_photo(InputFile(png, filename=name))
+    await _send_export(update, ctx, t, "survey")
+
+
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Organiser commands (checked per action, not by the menu)."""
     return [
@@ -269,6 +323,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CallbackQueryHandler(schedule_button, pattern=r"^sc:"),
         CommandHandler("export", export_command, filters=PRIVATE),
         CommandHandler("stats", stats_command, filters=PRIVATE),
+        CommandHandler("survey_results", survey_results_command, filters=PRIVATE),
         MessageHandler(PRIVATE & filters.Document.FileExtension("csv"), csv_document),
         CallbackQueryHandler(import_button, pattern=r"^im:"),
         CallbackQueryHandler(export_button, pattern=r"^ex:"),

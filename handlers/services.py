@@ -13,7 +13,7 @@ from core.onboarding import AccessPolicy, UowFactory
 from core.partners import Matchmaker
 from core.ports import Clock
 from core.stats import Stats
-from core.survey_flow import SurveyFlow
+from core.survey_flow import Results, SurveyFlow
 
 
 @dataclass(slots=True)
@@ -37,5 +37,7 @@ class Services:
     matchmaker: Matchmaker = field(default_factory=Matchmaker)
     #: Renders the /stats charts as (filename, PNG bytes); provided by the composition root.
     charts: Callable[[Stats, str], list[tuple[str, bytes]]] = lambda _s, _tz: []
+    #: Renders one PNG per survey question, as (filename, bytes).
+    survey_charts: Callable[[Results, str], list[tuple[str, bytes]]] = lambda _r, _l: []
     #: Asks the outbox dispatcher to run soon (after a use case enqueued something).
     wake_outbox: Callable[[], None] = lambda: None

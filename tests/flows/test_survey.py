@@ -131,3 +131,44 @@ async def test_survey_goes_out_once_and_can_be_stopped_resumed_and_edited(make_b
     assert results is not None and (results.invited, results.finished) == (2, 1)
     overall = results.summaries[0]
     assert overall.mean == 5.0 and overall.counts["5"] == 1
+
+
+async def test_results_charts_and_csv_for_organisers(make_bot):
+    import struct
+
+    bot = await make_bot(organisers={"telegram_ids": [9000]})
+    ana, ben = await start(bot)
+    bot.clock.set(OPENS)
+    flow = bot.services.survey
+    for uid, stars, parts, again in (
+        (51, "5", ["sessions", "matchmaking"], "yes"),
+        (52, "3", ["matchmaking"], "no"),
+    ):
+        await flow.answer(uid, "overall", stars, now=bot.clock.now())
+        await flow.answer(uid, "parts", parts, now=bot.clock.now())
+        await flow.answer(uid, "again", again, now=bot.clock.now())
+    await flow.answer(51, "better", "한국어 의견도 좋아요", now=bot.clock.now())
+    await ben.command("survey_results")
+    assert ben.last().text == "This command is for the event's organisers."
+
+    organiser = bot.client(9000, "Org")
+    await organiser.command("survey_results")
+    messages = organiser.messages()
+    text = messages[-5].text
+    assert "1 of 2 answered (50%), 1 still answering" in text
+    assert "mean 4.00 · 1★ 0 · 2★ 0 · 3★ 1 · 4★ 0 · 5★ 1" in text
+    assert "Thematic sessions: 1 · 1:1 matchmaking: 2" in text
+    assert "1 written answers (in the CSV)" in text
+    charts = [m.photo for m in messages[-4:-1]]
+    assert [c.name for c in charts] == [
+        "survey-overall.png",
+        "survey-parts.png",
+        "survey-again.png",
+    ]
+    for chart in charts:
+        assert chart.data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", chart.data[16:24])[0] > 300
+    csv_rows = messages[-1].document.data.decode("utf-8-sig").splitlines()
+    assert csv_rows[0] == "telegram_id,question,question_text,answer"
+    assert "51,parts,Which parts did you join?,Thematic sessions; 1:1 matchmaking" in csv_rows
+    assert "51,better,What would make matchmaking better?,한국어 의견도 좋아요" in csv_rows
