@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+from core.survey import Survey
+
 SlotKind = Literal["meeting", "consult"]
 
 #: Slot keys are stored in an indexed column and quoted in callback data, so they stay short.
@@ -198,8 +200,8 @@ class Event:
     rounds: tuple[Round, ...] = ()
     desks: tuple[Desk, ...] = ()
     sessions: tuple[Session, ...] = ()
-    #: Filled in by the survey issue.
-    survey: None = None
+    #: The feedback survey the bot sends when it opens; None when the file defines none.
+    survey: Survey | None = None
 
     def __post_init__(self) -> None:
         """Keys name rounds, desks and sessions in one namespace, so slot keys never collide."""

@@ -137,7 +137,7 @@ async def test_results_charts_and_csv_for_organisers(make_bot):
     import struct
 
     bot = await make_bot(organisers={"telegram_ids": [9000]})
-    ana, ben = await start(bot)
+    _ana, ben = await start(bot)
     bot.clock.set(OPENS)
     flow = bot.services.survey
     for uid, stars, parts, again in (

@@ -447,3 +447,304 @@ def test_unreadable_files_are_reported_like_other_problems(tmp_path: Path) -> No
     latin1.write_bytes(MINIMAL.replace("Test forum", "Forum é").encode("latin-1"))
     with pytest.raises(EventFileError, match="cannot read"):
         load_event_file(latin1)
+
+
+# --- the survey ---------------------------------------------------------------------------------
+
+SURVEY = textwrap.dedent(
+    """\
+
+    [survey]
+    opens = 2025-04-10T17:00:00
+    closes = 2025-04-24T23:59:00
+
+    [[survey.questions]]
+    key = "overall"
+    kind = "rating"
+    en = "Overall?"
+    ko = "전반적으로?"
+
+    [[survey.questions]]
+    key = "next"
+    kind = "single"
+    en = "Next year?"
+    ko = "내년에도?"
+    options = [
+        { key = "yes", en = "Yes", ko = "네" },
+        { key = "no", en = "No", ko = "아니요" },
+    ]
+
+    [[survey.questions]]
+    key = "ideas"
+    kind = "text"
+    required = false
+    max_length = 500
+    en = "Ideas?"
+    ko = "의견?"
+    """
+)
+WITH_SURVEY = MINIMAL + SURVEY
+
+
+def test_example_survey_opens_on_the_last_day_and_closes_two_weeks_later(forum: Event) -> None:
+    survey = forum.survey
+
+    assert survey is not None
+    # Brussels wall-clock times in CEST (UTC+2).
+    assert survey.opens_at == datetime(2025, 4, 11, 15, 0, tzinfo=UTC)
+    assert survey.closes_at == datetime(2025, 4, 25, 21, 59, tzinfo=UTC)
+    assert local_day(survey.opens_at) == forum.days[-1]
+    assert not survey.is_open(datetime(2025, 4, 10, 12, 0, tzinfo=UTC))
+    assert survey.is_open(datetime(2025, 4, 20, 12, 0, tzinfo=UTC))
+
+
+def test_example_survey_asks_what_the_forum_report_was_built_on(forum: Event) -> None:
+    survey = forum.survey
+    assert survey is not None
+
+    shape = [(q.key, q.kind, q.required) for q in survey.questions]
+    assert shape == [
+        ("overall", "rating", True),
+        ("matchmaking-useful", "rating", False),
+        ("took-part", "multi", True),
+        ("next-edition", "single", True),
+        ("matchmaking-ideas", "text", False),
+        ("follow-up-support", "multi", False),
+    ]
+    options = {q.key: [o.key for o in q.options] for q in survey.questions}
+    assert options["took-part"] == [
+        "thematic-sessions",
+        "matchmaking",
+        "he-consultations",
+        "study-visit",
+    ]
+    assert options["next-edition"] == ["yes", "maybe", "no"]
+    assert {"proposal-workshops", "travel-grants"} <= set(options["follow-up-support"])
+    assert options["overall"] == options["matchmaking-ideas"] == []
+    ideas = survey.question("matchmaking-ideas")
+    assert ideas is not None and ideas.max_length == 1000
+
+
+def test_example_survey_is_worded_in_both_languages(forum: Event) -> None:
+    survey = forum.survey
+    assert survey is not None
+
+    def hangul(text: str) -> bool:
+        return any("\uac00" <= char <= "\ud7a3" for char in text)
+
+    for question in survey.questions:
+        assert hangul(question.text("ko")) and not hangul(question.text("en"))
+        for option in question.options:
+            assert hangul(question.option_label(option.key, "ko"))
+            assert not hangul(question.option_label(option.key, "en"))
+
+
+def test_a_file_without_a_survey_has_none() -> None:
+    assert parse_event_toml(MINIMAL).survey is None
+
+
+def test_survey_times_become_utc_and_defaults_apply() -> None:
+    survey = parse_event_toml(WITH_SURVEY).survey
+
+    assert survey is not None
+    assert survey.opens_at == datetime(2025, 4, 10, 15, 0, tzinfo=UTC)
+    assert survey.closes_at == datetime(2025, 4, 24, 21, 59, tzinfo=UTC)
+    overall, following, ideas = survey.questions
+    assert (overall.required, overall.max_length, overall.options) == (True, 1000, ())
+    assert following.option_label("no", "ko") == "아니요"
+    assert (ideas.required, ideas.max_length) == (False, 500)
+
+    seoul = parse_event_toml(WITH_SURVEY.replace("Europe/Brussels", "Asia/Seoul")).survey
+    assert seoul is not None
+    assert seoul.opens_at == datetime(2025, 4, 10, 8, 0, tzinfo=UTC)
+
+
+def test_survey_options_may_also_be_written_as_tables() -> None:
+    text = WITH_SURVEY.replace(
+        textwrap.dedent(
+            """\
+            options = [
+                { key = "yes", en = "Yes", ko = "네" },
+                { key = "no", en = "No", ko = "아니요" },
+            ]
+            """
+        ),
+        textwrap.dedent(
+            """\
+
+            [[survey.questions.options]]
+            key = "yes"
+            en = "Yes"
+            ko = "네"
+
+            [[survey.questions.options]]
+            key = "yes"
+            en = "No"
+            ko = "아니요"
+            """
+        ),
+    )
+    first, second = line_of(text, 'key = "yes"'), line_of(text, 'key = "yes"', 2)
+    assert errors_of(text) == [
+        f"line {second}: survey.questions[1].options[1].key: duplicate "
+        f'option key "yes": already used by survey.questions[1].options[0] (line {first})'
+    ]
+
+    survey = parse_event_toml(
+        text.replace('key = "yes"\nen = "No"', 'key = "no"\nen = "No"')
+    ).survey
+    assert survey is not None
+    assert [o.key for o in survey.questions[1].options] == ["yes", "no"]
+
+
+def test_survey_closing_before_it_opens_points_at_closes() -> None:
+    text = WITH_SURVEY.replace("closes = 2025-04-24T23:59:00", "closes = 2025-04-10T17:00:00")
+
+    assert errors_of(text) == [
+        f"line {line_of(text, 'closes =')}: survey.closes: must be after opens (2025-04-10 17:00)"
+    ]
+
+
+def test_survey_options_must_fit_the_kind_of_question() -> None:
+    one_option = WITH_SURVEY.replace('    { key = "no", en = "No", ko = "아니요" },\n', "")
+    assert errors_of(one_option) == [
+        f"line {line_of(one_option, 'options = [')}: survey.questions[1].options: "
+        "single needs 2 to 12 options"
+    ]
+
+    thirteen = ", ".join(f'{{ key = "o{i}", en = "O", ko = "오" }}' for i in range(13))
+    crowded = WITH_SURVEY.replace('kind = "single"', 'kind = "multi"').replace(
+        'options = [\n    { key = "yes", en = "Yes", ko = "네" },\n', f"options = [{thirteen},\n"
+    )
+    assert errors_of(crowded) == [
+        f"line {line_of(crowded, 'options = [')}: survey.questions[1].options: "
+        "multi needs 2 to 12 options"
+    ]
+
+    missing = WITH_SURVEY.replace("options = [", "choices = [")
+    assert errors_of(missing) == [
+        f"line {line_of(missing, '[[survey.questions]]', 2)}: survey.questions[1].options: "
+        "single needs 2 to 12 options",
+        f"line {line_of(missing, 'choices')}: survey.questions[1].choices: "
+        "unknown key: remove it or check its spelling",
+    ]
+
+    rated = WITH_SURVEY.replace(
+        'kind = "rating"', 'kind = "rating"\noptions = [{ key = "a", en = "A", ko = "가" }]'
+    ).replace(
+        "max_length = 500", 'max_length = 500\noptions = [{ key = "a", en = "A", ko = "가" }]'
+    )
+    assert errors_of(rated) == [
+        f"line {line_of(rated, 'options =')}: survey.questions[0].options: rating questions have "
+        "no options (people rate 1 to 5): remove it",
+        f"line {line_of(rated, 'options =', 3)}: survey.questions[2].options: text questions "
+        "have no options (people type their answer): remove it",
+    ]
+
+    limited = WITH_SURVEY.replace('kind = "rating"', 'kind = "rating"\nmax_length = 10')
+    assert errors_of(limited) == [
+        f"line {line_of(limited, 'max_length = 10')}: survey.questions[0].max_length: "
+        "only text questions have a max_length: remove it"
+    ]
+
+
+def test_survey_fields_are_checked_one_by_one_in_file_order() -> None:
+    text = (
+        WITH_SURVEY.replace("opens = 2025-04-10T17:00:00", "opens = 2025-04-10T17:00:00Z")
+        .replace('key = "next"', 'key = "overall"')
+        .replace('kind = "single"', 'kind = "single"\nrequird = false')
+        .replace('ko = "아니요"', 'ko = "  "')
+        .replace('{ key = "yes"', '{ key = "Yes!"')
+        .replace('kind = "text"', 'kind = "essay"')
+        .replace("max_length = 500", "max_length = 5000")
+    )
+
+    first, second = line_of(text, 'key = "overall"'), line_of(text, 'key = "overall"', 2)
+    blank = line_of(text, 'ko = "  "')
+    assert errors_of(text) == [
+        f"line {line_of(text, 'opens =')}: survey.opens: write the local time of the event "
+        "without an offset or Z, e.g. 2025-04-10T09:00:00",
+        f"line {second}: survey.questions[1].key: duplicate "
+        f'question key "overall": already used by survey.questions[0] (line {first})',
+        f"line {line_of(text, 'requird')}: survey.questions[1].requird: unknown key "
+        "(did you mean required?): remove it or check its spelling",
+        f"line {line_of(text, 'Yes!')}: survey.questions[1].options[0].key: must be 1-24 "
+        'characters from a-z, 0-9 and "-" (got "Yes!")',
+        f"line {blank}: survey.questions[1].options[1].ko: must not be empty",
+        f"line {line_of(text, 'essay')}: survey.questions[2].kind: must be one of "
+        '"rating", "single", "multi", "text" (got "essay")',
+        f"line {line_of(text, 'max_length')}: survey.questions[2].max_length: "
+        "must be between 1 and 4000 (got 5000)",
+    ]
+
+
+def test_survey_structure_mistakes_are_explained() -> None:
+    no_questions = MINIMAL + SURVEY[: SURVEY.index("[[survey.questions]]")]
+    assert errors_of(no_questions) == [
+        f"line {line_of(no_questions, '[survey]')}: survey.questions: required key is missing"
+    ]
+
+    empty = no_questions + "questions = []\n"
+    assert errors_of(empty) == [
+        f"line {line_of(empty, 'questions = []')}: survey.questions: must have at least one "
+        "question: add [[survey.questions]] tables"
+    ]
+
+    listed = WITH_SURVEY.replace("[survey]", "[[survey]]").replace("[[survey.questions]]", "")
+    listed = listed[: listed.index('key = "overall"')]
+    assert errors_of(listed) == [
+        f"line {line_of(listed, '[[survey]]')}: survey: must be a table: write [survey] once, "
+        "then [[survey.questions]] for each question"
+    ]
+
+    misspelt = MINIMAL + "\n[servey]\nopens = 2025-04-10T17:00:00\n"
+    [message] = errors_of(misspelt)
+    assert message.startswith(
+        f"line {line_of(misspelt, '[servey]')}: servey: unknown table (did you mean survey?)"
+    )
+
+    typo = WITH_SURVEY.replace("closes =", "closing =")
+    assert errors_of(typo) == [
+        f"line {line_of(typo, '[survey]')}: survey.closes: required key is missing",
+        f"line {line_of(typo, 'closing')}: survey.closing: unknown key (did you mean closes?): "
+        "remove it or check its spelling",
+    ]
+
+
+def test_survey_times_that_daylight_saving_skips_are_refused() -> None:
+    text = WITH_SURVEY.replace("opens = 2025-04-10T17:00:00", "opens = 2025-03-30T02:30:00")
+
+    assert errors_of(text) == [
+        f"line {line_of(text, 'opens =')}: survey.opens: 2025-03-30 02:30 does not exist "
+        "in Europe/Brussels (the clocks jump forward)"
+    ]
+
+
+def test_a_malformed_survey_changes_nothing_in_the_database(tmp_path: Path, monkeypatch, capsys):
+    import sqlite3
+
+    from bot.__main__ import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FORUMBOT_CONFIG", raising=False)
+    db = tmp_path / "bot.db"
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{db}"\n', encoding="utf-8")
+
+    def stored() -> list[tuple[object, ...]]:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("SELECT key, active FROM slots ORDER BY key").fetchall()
+
+    assert main(["--config", str(config), "event", "load", str(EXAMPLE)]) == 0
+    before = stored()
+    capsys.readouterr()
+    bad = EXAMPLE.read_text(encoding="utf-8").replace('kind = "single"', 'kind = "choice"')
+    bad = bad.replace("tables = 15", "tables = 20")  # a change that must not be applied
+    broken = tmp_path / "broken.toml"
+    broken.write_text(bad, encoding="utf-8")
+
+    assert main(["--config", str(config), "event", "load", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "nothing was changed" in err
+    assert f"line {line_of(bad, 'choice')}: survey.questions[3].kind: " in err
+    assert stored() == before
