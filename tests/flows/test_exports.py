@@ -42,6 +42,8 @@ async def test_exports_for_organisers_only(make_bot):
         "Consultations",
         "Waitlists",
         "Broadcast reports",
+        "Survey answers",
+        "Meeting outcomes",
     ]
     await organiser.press("Attendees")
     doc = organiser.last()
