@@ -17,6 +17,7 @@ from bot.charts import render_charts, render_survey_charts
 from bot.clock import SystemClock
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
+from core import followup
 from core.attendance import Agenda
 from core.booking import Booking, calendar_for
 from core.broadcasts import Broadcasts
@@ -252,6 +253,18 @@ async def _post_init(app: ForumApp) -> None:
         # The survey invitation goes out when the survey opens (once per person).
         app.job_queue.run_repeating(
             lambda _ctx: _survey(services), interval=60, first=15, name="survey"
+        )
+        # The follow-up N days after the event (collaborations and proposals), checked hourly.
+        app.job_queue.run_repeating(
+            lambda _ctx: followup.ask_due(
+                services.uow,
+                settings.feedback.follow_up_days,
+                settings.event.timezone,
+                now=services.clock.now(),
+            ),
+            interval=3600,
+            first=30,
+            name="follow-up",
         )
         # The morning digest: checked every minute, sent once per person and day (dedupe keys).
         app.job_queue.run_repeating(

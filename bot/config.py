@@ -134,6 +134,14 @@ class ReminderSettings(_Section):
     digest_time: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+class FeedbackSettings(_Section):
+    """The follow-up after the event."""
+
+    #: Days after the event's last day when people are asked whether their meetings led to
+    #: collaborations and proposals.
+    follow_up_days: list[int] = Field(default_factory=lambda: [30, 90])
+
+
 class Settings(BaseSettings):
     """All forumbot settings; see config.example.toml for each key."""
 
@@ -154,6 +162,7 @@ class Settings(BaseSettings):
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     meetings: MeetingSettings = Field(default_factory=MeetingSettings)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+    feedback: FeedbackSettings = Field(default_factory=FeedbackSettings)
 
     @classmethod
     def settings_customise_sources(

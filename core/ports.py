@@ -262,6 +262,16 @@ class SurveyRepository(Protocol):
     async def count_status(self, status: str) -> int: ...
 
 
+class FollowUpRepository(Protocol):
+    """Answers to the follow-up after the event."""
+
+    async def save(
+        self, person: int, days: int, partners: list[int], proposal: str | None, at: datetime
+    ) -> None: ...
+
+    async def all(self) -> list[tuple[int, int, list[int], str | None]]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; use cases own it, repositories never commit."""
 
@@ -303,6 +313,9 @@ class UnitOfWork(Protocol):
 
     @property
     def survey(self) -> SurveyRepository: ...
+
+    @property
+    def followups(self) -> FollowUpRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from core import outcomes
+from core import followup, outcomes
 from core.errors import InvalidAnswer, NotAllowed, NotConsented, NotFound
 from core.survey import Question
 from core.survey_flow import Progress, SurveyClosed
@@ -306,12 +306,74 @@ async def survey_text(update: Update, ctx: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
+FOLLOW_KEY = "followup_partners"
+
+
+async def followup_button(update: Update, ctx: BotContext) -> None:
+    """fu:t:<n>:<id> toggle a partner · fu:d:<n> done · fu:0:<n> nobody · fu:p:<n>:<status>."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    t = await ctx.translator(update)
+    parts = unpack(query.data)
+    n = as_int(parts[2]) if len(parts) >= 3 else None
+    if n is None or parts[1] not in ("t", "d", "0", "p"):
+        await alert(update, t("buttons.expired"))
+        return
+    services, now = ctx.services, ctx.services.clock.now()
+    data: dict[str, Any] = ctx.user_data if ctx.user_data is not None else {}
+    chosen: list[int] = data.setdefault(FOLLOW_KEY, {}).setdefault(n, [])
+    try:
+        met = await followup.met_by(services.uow, user.id, now=now)
+        if parts[1] == "t" and len(parts) == 4:
+            pid = as_int(parts[3])
+            if pid not in met:
+                await alert(update, t("buttons.not_yours"))
+                return
+            chosen.remove(pid) if pid in chosen else chosen.append(pid)
+            await ack(update)
+            rows: list[list[Button]] = [
+                [(("☑️ " if p in chosen else "⬜ ") + clip(name, 40), pack("fu", "t", n, p))]
+                for p, name in list(met.items())[:20]
+            ]
+            rows.append(
+                [
+                    (t("followup.button.done"), pack("fu", "d", n)),
+                    (t("followup.button.none"), pack("fu", "0", n)),
+                ]
+            )
+            await reply(update, t("followup.ask", days=n), rows, edit=True)
+            return
+        if parts[1] in ("d", "0"):
+            if parts[1] == "0":
+                chosen.clear()
+            await followup.record(services.uow, user.id, n, list(chosen), None, now=now)
+            await ack(update)
+            rows = [
+                [(t(f"followup.proposal.{s}"), pack("fu", "p", n, s))] for s in followup.PROPOSAL
+            ]
+            await reply(update, t("followup.proposal_question"), rows, edit=True)
+            return
+        if parts[1] == "p" and len(parts) == 4:
+            await followup.record(services.uow, user.id, n, list(chosen), parts[3], now=now)
+            data.get(FOLLOW_KEY, {}).pop(n, None)
+            await ack(update)
+            await reply(update, t("followup.thanks"), edit=True)
+            return
+        await alert(update, t("buttons.expired"))
+    except NotAllowed:
+        await alert(update, t("buttons.not_yours"))
+    except (NotFound, NotConsented):
+        await alert(update, t("buttons.expired"))
+
+
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """/feedback, survey buttons and outcome buttons."""
     return [
         CommandHandler("feedback", feedback_command, filters=PRIVATE),
         CallbackQueryHandler(survey_button, pattern=r"^sv:"),
         CallbackQueryHandler(outcome_button, pattern=r"^ocm?:"),
+        CallbackQueryHandler(followup_button, pattern=r"^fu:"),
     ]
 
 

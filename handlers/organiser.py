@@ -6,6 +6,7 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from core import followup
 from core.errors import NotFound
 from core.exports import KINDS, export, to_csv
 from core.registrations import ImportReport, import_registrations
@@ -236,6 +237,13 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
         services.uow, now=services.clock.now(), timezone=services.event_timezone.key
     )
     r = stats.requests
+    collaborations, submitted, planned = await followup.summary(services.uow)
+    results = await services.survey.results()
+    survey = (
+        f"{round(100 * results.finished / results.invited)}%"
+        if results is not None and results.invited
+        else "—"
+    )
     share = "—" if stats.eu_kr_share is None else f"{round(100 * stats.eu_kr_share)}%"
     await reply(
         update,
@@ -252,6 +260,10 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
             held=stats.held,
             cancelled=stats.cancelled,
             no_show=stats.no_show,
+            survey=survey,
+            collaborations=collaborations,
+            submitted=submitted,
+            planned=planned,
             share=share,
         ),
     )

@@ -411,3 +411,20 @@ class SurveyAnswerRow(Base):
     question_key: Mapped[str] = mapped_column(String(32))
     value: Mapped[dict[str, Any]]
     at: Mapped[datetime]
+
+
+class FollowUpRow(Base):
+    """Answer to the follow-up N days after the event."""
+
+    __tablename__ = "followups"
+
+    telegram_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("people.telegram_id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    partners: Mapped[list[Any]] = mapped_column(default=list)
+    proposal: Mapped[str | None] = mapped_column(String(16))
+    at: Mapped[datetime]

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.survey import Option, Question, Survey
-from storage.rows import SurveyAnswerRow, SurveyResponseRow, SurveyRow
+from storage.rows import FollowUpRow, SurveyAnswerRow, SurveyResponseRow, SurveyRow
 
 
 def survey_to_json(survey: Survey) -> dict[str, Any]:
@@ -104,3 +104,24 @@ class SqlSurvey:
             )
             or 0
         )
+
+
+class SqlFollowUps:
+    """Follow-up answers."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def save(
+        self, person: int, days: int, partners: list[int], proposal: str | None, at: datetime
+    ) -> None:
+        row = await self.s.get(FollowUpRow, (person, days))
+        if row is None:
+            row = FollowUpRow(telegram_id=person, days=days)
+            self.s.add(row)
+        row.partners, row.proposal, row.at = list(partners), proposal, at
+        await self.s.flush()
+
+    async def all(self) -> list[tuple[int, int, list[int], str | None]]:
+        rows = await self.s.scalars(select(FollowUpRow))
+        return [(r.telegram_id, r.days, [int(p) for p in r.partners], r.proposal) for r in rows]

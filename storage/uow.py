@@ -18,7 +18,7 @@ from storage.repositories import (
     SqlPeople,
     SqlProfiles,
 )
-from storage.survey_repo import SqlSurvey
+from storage.survey_repo import SqlFollowUps, SqlSurvey
 
 
 class SqlUnitOfWork:
@@ -37,6 +37,7 @@ class SqlUnitOfWork:
     registrations: SqlRegistrations
     outcomes: SqlOutcomes
     survey: SqlSurvey
+    followups: SqlFollowUps
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
         self.registrations = SqlRegistrations(s)
         self.outcomes = SqlOutcomes(s)
         self.survey = SqlSurvey(s)
+        self.followups = SqlFollowUps(s)
         return self
 
     async def __aexit__(

@@ -28,6 +28,7 @@ async def test_stats_text_and_charts(make_bot):
     assert "Requests: 1 sent · 1 accepted · 0 declined · 0 expired" in text
     assert "Meetings: 1 booked · 0 held · 0 no-show · 0 cancelled" in text
     assert "EU–Korea meetings: 100%" in text
+    assert "Survey response rate: 0%" in text and "0 collaborations" in text
     first = [m.photo for m in messages[-3:]]
     assert [p.name for p in first] == [
         "meetings-per-slot.png",
