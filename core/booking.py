@@ -106,6 +106,20 @@ async def free_slots_for(uow_factory: UowFactory, a: int, b: int, now: datetime)
         return await common_free_slots(uow, (a, b), now)
 
 
+async def _live_meeting_of(
+    uow: UnitOfWork, meeting_id: int, by_id: int, kind: SlotKind | None = None
+) -> Meeting:
+    """A booked meeting the caller takes part in; forged or stale ids are refused here."""
+    meeting = await uow.meetings.get_meeting(meeting_id)
+    if meeting is None or (kind is not None and meeting.kind is not kind):
+        raise NotFound(what="meeting")
+    if by_id not in meeting.people:
+        raise NotAllowed()
+    if meeting.status is not MeetingStatus.BOOKED:
+        raise BookingError(reason="closed", status=str(meeting.status))
+    return meeting
+
+
 def ics_attachment(text: str, name: str) -> dict[str, str]:
     return {
         "kind": "document",
@@ -425,13 +439,7 @@ class Booking:
         """Cancel a booking: the slot is freed and everyone else gets a cancelled .ics."""
         async with self.uow() as uow:
             await require_person(uow, by_id)
-            meeting = await uow.meetings.get_meeting(meeting_id)
-            if meeting is None:
-                raise NotFound(what="meeting")
-            if by_id not in meeting.people:
-                raise NotAllowed()
-            if meeting.status is not MeetingStatus.BOOKED:
-                raise BookingError(reason="closed", status=str(meeting.status))
+            meeting = await _live_meeting_of(uow, meeting_id, by_id)
             slot = await uow.meetings.get_slot(meeting.slot_key)
             assert slot is not None
             if slot.starts_at <= now:
@@ -465,13 +473,7 @@ class Booking:
         """Tell the others that I am running late (once per meeting); False if already told."""
         async with self.uow() as uow:
             await require_person(uow, by_id)
-            meeting = await uow.meetings.get_meeting(meeting_id)
-            if meeting is None:
-                raise NotFound(what="meeting")
-            if by_id not in meeting.people:
-                raise NotAllowed()
-            if meeting.status is not MeetingStatus.BOOKED:
-                raise BookingError(reason="closed", status=str(meeting.status))
+            meeting = await _live_meeting_of(uow, meeting_id, by_id)
             name = await _name(uow, by_id)
             told = False
             for other in meeting.people:
@@ -491,13 +493,7 @@ class Booking:
         """Slots a meeting of mine could move to (everyone free, a table left)."""
         async with self.uow() as uow:
             await require_person(uow, by_id)
-            meeting = await uow.meetings.get_meeting(meeting_id)
-            if meeting is None or meeting.kind is not SlotKind.MEETING:
-                raise NotFound(what="meeting")
-            if by_id not in meeting.people:
-                raise NotAllowed()
-            if meeting.status is not MeetingStatus.BOOKED:
-                raise BookingError(reason="closed", status=str(meeting.status))
+            meeting = await _live_meeting_of(uow, meeting_id, by_id, SlotKind.MEETING)
             return await common_free_slots(uow, meeting.people, now)
 
     async def move(
@@ -507,13 +503,7 @@ class Booking:
         updated .ics (same UID, higher SEQUENCE)."""
         async with self.uow() as uow:
             await require_person(uow, by_id)
-            meeting = await uow.meetings.get_meeting(meeting_id)
-            if meeting is None or meeting.kind is not SlotKind.MEETING:
-                raise NotFound(what="meeting")
-            if by_id not in meeting.people:
-                raise NotAllowed()
-            if meeting.status is not MeetingStatus.BOOKED:
-                raise BookingError(reason="closed", status=str(meeting.status))
+            meeting = await _live_meeting_of(uow, meeting_id, by_id, SlotKind.MEETING)
             old = await uow.meetings.get_slot(meeting.slot_key)
             assert old is not None
             if old.starts_at <= now:
