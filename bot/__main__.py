@@ -157,6 +157,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     add.add_argument("telegram_id", type=int, metavar="ID")
 
+    priv = sub.add_parser("privacy", help="data retention", description="Data protection tasks.")
+    priv_sub = priv.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
+    purge = priv_sub.add_parser(
+        "purge",
+        help="erase people who consented more than DAYS ago",
+        description="Erase everyone whose consent is older than DAYS: future meetings are "
+        "cancelled (partners told), personal data deleted, survey answers kept "
+        "anonymised.",
+    )
+    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+    purge.add_argument("--dry-run", action="store_true", help="count only; change nothing")
+
     exp = sub.add_parser(
         "export",
         help="CSV exports for organisers",
@@ -300,6 +312,32 @@ def _invites_export(settings: Settings, out: str) -> int:
     ]
     Path(out).write_bytes(to_csv(["name", "email", "link"], rows))
     print(f"{len(rows)} invite links -> {out}")
+    return 0
+
+
+async def _purge(settings: Settings, days: int, dry_run: bool) -> int:
+    from datetime import timedelta
+
+    from bot.app import build_services_for_cli
+    from core.privacy import purge
+
+    if days < 0:
+        return _fail("--older-than must be 0 or more days")
+    await upgrade(settings.database.url)
+    engine = create_engine(settings.database.url)
+    try:
+        services = build_services_for_cli(settings, engine)
+        count = await purge(
+            services.uow,
+            services.booking,
+            older_than=timedelta(days=days),
+            now=SystemClock().now(),
+            dry_run=dry_run,
+        )
+    finally:
+        await engine.dispose()
+    verb = "would be" if dry_run else "were"
+    print(f"{count} people {verb} erased (consent older than {days} days)")
     return 0
 
 
@@ -482,6 +520,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(upgrade(settings.database.url))
             print(f"database at {settings.database.safe_url()} is up to date")
             return 0
+        if args.command == "privacy":
+            return asyncio.run(_purge(settings, args.older_than, args.dry_run))
         if args.command == "organisers":
             return asyncio.run(_organisers_add(settings, args.telegram_id))
         if args.command == "export":

@@ -36,6 +36,7 @@ from handlers import (
     meetings,
     organiser,
     partners,
+    privacy,
     profile,
     start,
 )
@@ -77,6 +78,8 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(feedback.survey_text_handlers(), group=-4)
     # A note being typed for a meeting request is caught before profile answers (group -1).
     app.add_handlers(meetings.note_handlers(), group=-1)
+    # Privacy: /privacy, /mydata, /deleteme.
+    app.add_handlers(privacy.handlers())
     # /help.
     app.add_handlers(help_.handlers())
     # Typed answers to the open profile question (text, then anything else).
@@ -131,6 +134,8 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
         event_name=settings.event.name,
         matchmaker=Matchmaker(match_settings(settings)),
         charts=render_charts,
+        privacy_contact=settings.privacy.contact,
+        retention_days=settings.privacy.retention_days,
         survey_charts=render_survey_charts,
     )
 

@@ -142,6 +142,15 @@ class FeedbackSettings(_Section):
     follow_up_days: list[int] = Field(default_factory=lambda: [30, 90])
 
 
+class PrivacySettings(_Section):
+    """What /privacy says about the controller and retention."""
+
+    #: Who is responsible for the data and how to reach them, e.g. "DG CNECT, forum@example.eu".
+    contact: str = ""
+    #: Retention after consent, in days: `forumbot privacy purge --older-than` uses it as a guide.
+    retention_days: int = Field(default=180, ge=1)
+
+
 class Settings(BaseSettings):
     """All forumbot settings; see config.example.toml for each key."""
 
@@ -163,6 +172,7 @@ class Settings(BaseSettings):
     meetings: MeetingSettings = Field(default_factory=MeetingSettings)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     feedback: FeedbackSettings = Field(default_factory=FeedbackSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
 
     @classmethod
     def settings_customise_sources(

@@ -272,6 +272,16 @@ class FollowUpRepository(Protocol):
     async def all(self) -> list[tuple[int, int, list[int], str | None]]: ...
 
 
+class PrivacyRepository(Protocol):
+    """Everything about one person, for access and erasure requests."""
+
+    async def dump(self, person: int) -> dict[str, list[dict[str, Any]]]: ...
+
+    async def erase(self, person: int) -> None: ...
+
+    async def inactive_since(self, cutoff: datetime) -> list[int]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; use cases own it, repositories never commit."""
 
@@ -316,6 +326,9 @@ class UnitOfWork(Protocol):
 
     @property
     def followups(self) -> FollowUpRepository: ...
+
+    @property
+    def privacy(self) -> PrivacyRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -35,6 +35,10 @@ class Services:
     event_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
     event_name: str = "Research networking forum"
     matchmaker: Matchmaker = field(default_factory=Matchmaker)
+    #: Who is responsible for the data, shown in /privacy (from config).
+    privacy_contact: str = ""
+    #: Days after consent when `forumbot privacy purge` erases a person (from config).
+    retention_days: int = 180
     #: Renders the /stats charts as (filename, PNG bytes); provided by the composition root.
     charts: Callable[[Stats, str], list[tuple[str, bytes]]] = lambda _s, _tz: []
     #: Renders one PNG per survey question, as (filename, bytes).

@@ -322,6 +322,9 @@ class SqlOutbox:
             "sent_at": row.sent_at,
             "due_at": row.due_at,
         }
+        if row.status == Status.SENT:
+            # Data minimisation: once delivered, the content is not needed any more.
+            values["payload"] = {}
         await self.s.execute(
             update(OutboxRowModel)
             .where(OutboxRowModel.id == row.id)
@@ -350,7 +353,7 @@ class SqlOutbox:
                 OutboxRowModel.dedupe_key.startswith(prefix, autoescape=True),
                 OutboxRowModel.status == Status.PENDING,
             )
-            .values(status=Status.DROPPED, last_error=reason)
+            .values(status=Status.DROPPED, last_error=reason, payload={})
             .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0))

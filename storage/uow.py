@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.agenda_repo import SqlAgenda
 from storage.broadcasts_repo import SqlBroadcasts, SqlOrganisers, SqlRegistrations
 from storage.meetings_repo import SqlMeetings, SqlOutcomes
+from storage.privacy_repo import SqlPrivacy
 from storage.repositories import (
     SqlConsents,
     SqlInterests,
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     outcomes: SqlOutcomes
     survey: SqlSurvey
     followups: SqlFollowUps
+    privacy: SqlPrivacy
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
         self.outcomes = SqlOutcomes(s)
         self.survey = SqlSurvey(s)
         self.followups = SqlFollowUps(s)
+        self.privacy = SqlPrivacy(s)
         return self
 
     async def __aexit__(

@@ -1,0 +1,95 @@
+"""/mydata holds everything about the person and nothing about others; /deleteme leaves nothing
+personal in any table and tells meeting partners; retention purge with a dry run."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.privacy import purge
+from storage.base import Base
+from storage.privacy_repo import PERSON_COLUMNS
+from tests.flows.test_meetings import request_from_jiwoo, setup
+
+
+async def everything(bot) -> list[tuple[str, dict]]:
+    rows = []
+    async with bot.services.uow() as uow:
+        for table in Base.metadata.sorted_tables:
+            for row in (await uow.session.execute(select(table))).mappings().all():
+                rows.append((table.name, dict(row)))
+    return rows
+
+
+async def test_mydata_and_deleteme(make_bot):
+    bot = await make_bot()
+    users = await setup(bot)
+    await request_from_jiwoo(bot, users, times=("Thu 10 Apr 10:20",))
+    await users[2].press("✅ Thu 10 Apr 10:20")
+    jiwoo = users[1]
+
+    await jiwoo.command("mydata")
+    data = json.loads(jiwoo.last_document().data)
+    tables = data["tables"]
+    assert [r["full_name"] for r in tables["profiles"]] == ["Ji-woo Kim"]  # not Anna's
+    assert tables["consents"][0]["accepted"] is True
+    assert {r["telegram_id"] for r in tables["meeting_people"]} == {1}
+    assert tables["meeting_requests"][0]["note"] == "Cryo-CMOS & QKD?"
+    assert any(r["recipient_id"] == 1 for r in tables["outbox"])
+    assert all(r["telegram_id"] == 1 for r in tables["people"])
+
+    await jiwoo.command("privacy")
+    assert "/deleteme" in jiwoo.last().text and "180 days" in jiwoo.last().text
+    await jiwoo.command("deleteme")
+    await users[4].press_data(jiwoo.last().reply_markup[0][0]["callback_data"])  # forged
+    assert users[4].last_answer()["text"] == "This button is not for you — nothing was changed."
+    await jiwoo.press("🗑 Yes, delete everything")
+    assert "your data is deleted and 1 meeting was cancelled" in jiwoo.last().text
+    await bot.dispatch()
+    assert any("Ji-woo Kim cancelled your meeting" in m.text for m in bot.fake.sent(2))
+
+    leftovers = [
+        (table, row)
+        for table, row in await everything(bot)
+        if any(row.get(column) == 1 for column in PERSON_COLUMNS)
+        or "Ji-woo" in json.dumps(row, default=str, ensure_ascii=False)
+    ]
+    assert leftovers == [], leftovers
+    async with bot.services.uow() as uow:
+        assert await uow.people.get(1) is None and await uow.profiles.get(1) is None
+    await jiwoo.command("mydata")
+    assert jiwoo.last().text == "Nothing is stored about you."
+
+
+async def test_survey_answers_stay_anonymised_and_purge(make_bot):
+    from tests.flows.test_survey import OPENS, SURVEY
+
+    bot = await make_bot()
+    users = await setup(bot)
+    async with bot.services.uow() as uow:
+        await uow.survey.set_definition(SURVEY)
+        await uow.commit()
+    bot.clock.set(OPENS)
+    await bot.services.survey.answer(2, "overall", "4", now=bot.clock.now())
+    services = bot.services
+    later = bot.clock.now() + timedelta(days=200)
+    assert (
+        await purge(
+            services.uow, services.booking, older_than=timedelta(days=180), now=later, dry_run=True
+        )
+        == 3
+    )
+    async with services.uow() as uow:
+        assert len(await uow.people.everyone()) == 3  # a dry run changes nothing
+    assert (
+        await purge(
+            services.uow, services.booking, older_than=timedelta(days=180), now=later, dry_run=False
+        )
+        == 3
+    )
+    async with services.uow() as uow:
+        assert await uow.people.everyone() == []
+        assert await uow.survey.all_answers() == [(None, "overall", 4)]
+    del users
