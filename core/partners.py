@@ -75,7 +75,8 @@ def to_match_profile(profile: Profile) -> MatchProfile:
         seeks=shown("seeks", profile.seeks),
         bio=shown("bio", profile.bio),
         publications=pubs,
-        hidden=profile.visibility == "hidden",
+        # "meetings" and "hidden" both keep a person out of suggestions.
+        hidden=profile.visibility != "all",
     )
 
 
@@ -86,6 +87,11 @@ def _areas(profile: Profile) -> set[str]:
         if term is not None:
             areas.add(term.area)
     return areas
+
+
+async def _have_met(uow: UnitOfWork, a: int, b: int) -> bool:
+    """A live meeting between the two (who may then see each other's card)."""
+    return any(b in m.people for m in await uow.meetings.meetings_of(a, live_only=True))
 
 
 class Matchmaker:
@@ -190,7 +196,9 @@ class Matchmaker:
             await require_person(uow, viewer_id)
             await self.ensure(uow)
             target = self.profiles.get(target_id)
-            if target is None or target.visibility == "hidden" or target_id == viewer_id:
+            if target is None or target_id == viewer_id:
+                raise NotFound(what="person")
+            if target.visibility != "all" and not await _have_met(uow, viewer_id, target_id):
                 raise NotFound(what="person")
             if str(viewer_id) not in self.index:
                 own = await uow.profiles.get(viewer_id)
@@ -261,6 +269,6 @@ class Matchmaker:
             for interest in await uow.interests.by_actor(viewer_id):
                 if interest.kind is InterestKind.SAVED:
                     target = self.profiles.get(interest.target_id)
-                    if target is not None and target.visibility != "hidden":
+                    if target is not None and target.visibility == "all":
                         out.append(target)
             return out

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from core.errors import InvalidAnswer, NotFound
 from core.onboarding import UowFactory, require_person
 from core.people import Person
-from core.profile import FIELD_NAMES, Profile, parse_answer, spec
+from core.profile import FIELD_NAMES, VISIBILITIES, Profile, parse_answer, spec
+
+#: Fields a person may keep off their card (name, country and sector stay: they make a card).
+HIDEABLE = ("organisation", "expertise", "offers", "seeks", "he_interests", "bio", "publications")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +104,32 @@ def _advance(person: Person, profile: Profile, mode: str) -> str | None:
     person.awaiting_field = nxt
     person.awaiting_mode = mode if nxt else None
     return nxt
+
+
+async def set_visibility(uow_factory: UowFactory, telegram_id: int, visibility: str) -> Profile:
+    """Visible to all, only to meeting partners, or hidden from suggestions."""
+    if visibility not in VISIBILITIES:
+        raise InvalidAnswer(reason="bad_choice", field="visibility")
+    async with uow_factory() as uow:
+        await require_person(uow, telegram_id)
+        profile = await uow.profiles.get(telegram_id) or Profile(telegram_id)
+        profile.visibility = visibility
+        await uow.profiles.save(profile)
+        await uow.commit()
+        return profile
+
+
+async def toggle_hidden(uow_factory: UowFactory, telegram_id: int, field: str) -> Profile:
+    """Hide a field from other attendees' cards and exports, or show it again."""
+    if field not in HIDEABLE:
+        raise InvalidAnswer(reason="unknown_field", field=field)
+    async with uow_factory() as uow:
+        await require_person(uow, telegram_id)
+        profile = await uow.profiles.get(telegram_id) or Profile(telegram_id)
+        if field in profile.hidden_fields:
+            profile.hidden_fields.remove(field)
+        else:
+            profile.hidden_fields.append(field)
+        await uow.profiles.save(profile)
+        await uow.commit()
+        return profile

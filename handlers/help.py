@@ -28,6 +28,7 @@ USER_COMMANDS = (
     "language",
     "timezone",
     "privacy",
+    "visibility",
     "mydata",
     "deleteme",
     "help",

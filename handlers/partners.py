@@ -70,8 +70,9 @@ def render_card(t: Translator, card: Card) -> Safe:
     p = card.profile
     name = p.full_name or "?"
     lines: list[str] = [t("partners.card.title", name=name)]
+    organisation = p.organisation if visible(p, "organisation") else ""
     where = ", ".join(
-        x for x in (p.organisation, country_name(t, p.country) if p.country else "") if x
+        x for x in (organisation, country_name(t, p.country) if p.country else "") if x
     )
     if where:
         lines.append(t("partners.card.where", where=where))

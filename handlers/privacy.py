@@ -5,11 +5,12 @@ from __future__ import annotations
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core import privacy
-from core.errors import NotConsented
+from core import privacy, profile_editing
+from core.errors import InvalidAnswer, NotConsented
 from core.people import NOTICE_VERSION
+from core.profile import VISIBILITIES
 from handlers.callbacks import pack, unpack
-from handlers.common import ack, alert, reply
+from handlers.common import Button, ack, alert, reply
 from handlers.context import BotContext
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -94,6 +95,68 @@ async def deleteme_button(update: Update, ctx: BotContext) -> None:
     await reply(update, t.plural("privacy.deleted", result.meetings_cancelled), edit=True)
 
 
+async def _visibility_view(update: Update, ctx: BotContext, *, edit: bool) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    t = await ctx.translator(update)
+    try:
+        _, profile = await profile_editing.load(ctx.services.uow, user.id)
+    except NotConsented:
+        await reply(update, t("privacy.nothing_stored"), edit=edit)
+        return
+    rows: list[list[Button]] = [
+        [
+            (
+                ("✓ " if profile.visibility == v else "") + t(f"visibility.{v}"),
+                pack("vi", "o", v, user.id),
+            )
+        ]
+        for v in VISIBILITIES
+    ]
+    rows += [
+        [
+            (
+                ("🙈 " if f in profile.hidden_fields else "👁 ") + t(f"field.{f}"),
+                pack("vi", "f", f, user.id),
+            )
+        ]
+        for f in profile_editing.HIDEABLE
+    ]
+    await reply(update, t("visibility.title"), rows, edit=edit)
+
+
+async def visibility_command(update: Update, ctx: BotContext) -> None:
+    """/visibility: who sees my card, and which fields stay private."""
+    await _visibility_view(update, ctx, edit=False)
+
+
+async def visibility_button(update: Update, ctx: BotContext) -> None:
+    """vi:o:<level>:<id> or vi:f:<field>:<id> — only for one's own profile."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    t = await ctx.translator(update)
+    parts = unpack(query.data)
+    if len(parts) != 4 or parts[3] != str(user.id) or parts[1] not in ("o", "f"):
+        await alert(update, t("buttons.not_yours"))
+        return
+    try:
+        if parts[1] == "o":
+            profile = await profile_editing.set_visibility(ctx.services.uow, user.id, parts[2])
+        else:
+            profile = await profile_editing.toggle_hidden(ctx.services.uow, user.id, parts[2])
+    except InvalidAnswer:
+        await alert(update, t("buttons.expired"))
+        return
+    except NotConsented:
+        await alert(update, t("privacy.nothing_stored"))
+        return
+    ctx.services.matchmaker.refresh(profile)
+    await ack(update)
+    await _visibility_view(update, ctx, edit=True)
+
+
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Privacy commands."""
     return [
@@ -101,4 +164,6 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("mydata", mydata_command, filters=PRIVATE),
         CommandHandler("deleteme", deleteme_command, filters=PRIVATE),
         CallbackQueryHandler(deleteme_button, pattern=r"^dm:"),
+        CommandHandler("visibility", visibility_command, filters=PRIVATE),
+        CallbackQueryHandler(visibility_button, pattern=r"^vi:"),
     ]

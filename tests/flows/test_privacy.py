@@ -93,3 +93,52 @@ async def test_survey_answers_stay_anonymised_and_purge(make_bot):
         assert await uow.people.everyone() == []
         assert await uow.survey.all_answers() == [(None, "overall", 4)]
     del users
+
+
+async def test_visibility_settings_are_honoured(make_bot):
+    from tests.flows.test_partners import cohort
+
+    bot = await make_bot()
+    users = await cohort(bot)
+    anna, jiwoo = users[2], users[1]
+    await anna.command("visibility")
+    assert "✓ Visible to all attendees" in anna.last().buttons
+    await jiwoo.press_data(anna.last().reply_markup[0][0]["callback_data"])  # forged
+    assert jiwoo.last_answer()["text"] == "This button is not for you — nothing was changed."
+    await anna.press("👁 Seeks")
+    assert "🙈 Seeks" in anna.last().buttons
+    await jiwoo.command("partners")
+    assert "Anna de Vries" in jiwoo.last().text and "Seeks" not in jiwoo.last().text
+    await anna.press("Hidden from suggestions (I can still request meetings)")
+    assert "✓ Hidden from suggestions (I can still request meetings)" in anna.last().buttons
+    await jiwoo.command("partners")
+    seen = []
+    while "👤" in jiwoo.last().text:
+        seen.append(jiwoo.last().text)
+        await jiwoo.press("➡️ Next")
+    assert not any("Anna de Vries" in text for text in seen)
+    async with bot.services.uow() as uow:
+        profile = await uow.profiles.get(2)
+    assert profile.visibility == "hidden" and profile.hidden_fields == ["seeks"]
+
+
+async def test_a_new_notice_version_asks_for_consent_again(make_bot):
+    from tests.support.journeys import onboard
+
+    bot = await make_bot()
+    user = bot.client(61)
+    await onboard(user)
+    async with bot.services.uow() as uow:
+        person = await uow.people.get(61)
+        person.consent_version = 0  # they agreed to an older notice
+        await uow.people.save(person)
+        await uow.commit()
+    for command in ("profile", "partners", "meetings"):
+        await user.command(command)
+        assert user.last().buttons == ["✅ I accept", "No, thanks"], command
+    await user.press("I accept")
+    async with bot.services.uow() as uow:
+        consents = await uow.consents.for_person(61)
+    assert [c.notice_version for c in consents] == [1, 1]
+    await user.command("profile")
+    assert "Ji-woo Kim" in user.last().text
