@@ -38,6 +38,7 @@ USER_COMMANDS = (
 #: Extra commands shown only in organisers' chats (features add theirs here).
 ORGANISER_COMMANDS: tuple[str, ...] = (
     "stats",
+    "find",
     "survey_results",
     "broadcast",
     "broadcasts",

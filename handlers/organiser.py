@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from core import followup
 from core.errors import NotFound
 from core.exports import KINDS, export, to_csv
+from core.names import find_people
 from core.registrations import ImportReport, import_registrations
 from core.schedule_build import BuildResult, build_schedule
 from core.stats import compute
@@ -328,6 +329,25 @@ async def survey_results_command(update: Update, ctx: BotContext) -> None:
     await _send_export(update, ctx, t, "survey")
 
 
+async def find_command(update: Update, ctx: BotContext) -> None:
+    """/find NAME: attendees by name, in Hangul or Latin, tolerant of romanisation variants."""
+    t = await ctx.translator(update)
+    if not await is_organiser_or_refuse(update, ctx, t):
+        return
+    query = " ".join(ctx.args or []).strip()
+    if not query:
+        await reply(update, t("find.usage"))
+        return
+    found = await find_people(ctx.services.uow, query)
+    lines = [t("find.title", query=query[:100])]
+    lines += [
+        t("find.line", name=name, organisation=org or "—", id=pid) for pid, name, org in found
+    ]
+    if not found:
+        lines.append(t("find.none"))
+    await reply(update, Safe("\n".join(lines)))
+
+
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Organiser commands (checked per action, not by the menu)."""
     return [
@@ -335,6 +355,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CallbackQueryHandler(schedule_button, pattern=r"^sc:"),
         CommandHandler("export", export_command, filters=PRIVATE),
         CommandHandler("stats", stats_command, filters=PRIVATE),
+        CommandHandler("find", find_command, filters=PRIVATE),
         CommandHandler("survey_results", survey_results_command, filters=PRIVATE),
         MessageHandler(PRIVATE & filters.Document.FileExtension("csv"), csv_document),
         CallbackQueryHandler(import_button, pattern=r"^im:"),
