@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -26,6 +27,42 @@ class Safe(str):
     """HTML we built ourselves: inserted into templates without escaping."""
 
     __slots__ = ()
+
+
+def has_final_consonant(word: str) -> bool | None:
+    """Whether a word ends in a consonant sound (받침), as Korean particles need; None if unknown.
+    Latin endings are read as most Koreans pronounce them (a, e, i, o, u, y: vowel)."""
+    stripped = word.rstrip(" )]}>\"'.!?")
+    if not stripped:
+        return None
+    last = stripped[-1]
+    code = ord(last) - 0xAC00
+    if 0 <= code < 11172:
+        return code % 28 != 0
+    if last.isdigit():
+        return last in "013678"  # 영, 일, 삼, 육, 칠, 팔
+    if last.isascii() and last.isalpha():
+        return last.lower() not in "aeiouy"
+    return None
+
+
+class Particle(str):
+    """A parameter that can pick its Korean particle: `{name:~이/가}` gives 이 or 가 for it;
+    `{room:~으로/로}` gives 으로 after a consonant other than ㄹ, else 로."""
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        if not spec.startswith("~"):
+            return str.__format__(self, spec)
+        with_final, _, without = spec[1:].partition("/")
+        plain = html.unescape(re.sub(r"<[^>]+>", "", self))
+        final = has_final_consonant(plain)
+        if with_final == "으로" and plain and 0 <= ord(plain[-1]) - 0xAC00 < 11172:
+            final = final and (ord(plain[-1]) - 0xAC00) % 28 != 8  # ㄹ takes 로
+        if final is None:
+            return f"{with_final}({without})" if with_final != "으로" else "(으)로"
+        return with_final if final else without
 
 
 Entry = str | dict[str, str]
@@ -78,13 +115,12 @@ class Translator:
         return entry
 
     def _param(self, value: Any) -> str:
-        if isinstance(value, Safe):
-            return value
         if isinstance(value, bool):
             return str(value)
-        if isinstance(value, int | float):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             return format_decimal(value, locale=self.locale)
-        return html.escape(str(value), quote=False)
+        text = value if isinstance(value, Safe) else html.escape(str(value), quote=False)
+        return Particle(text) if self.language == "ko" else Safe(text)
 
     def __call__(self, key: str, /, **params: Any) -> Safe:
         """The message `key` with `params` filled in (escaped for HTML)."""

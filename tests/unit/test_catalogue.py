@@ -27,7 +27,7 @@ def test_korean_is_really_korean():
     """Any Korean entry with words in it (beyond placeholders, tags and names) has Hangul."""
     ko = catalogue("ko")
     hangul = re.compile(r"[\uac00-\ud7a3]")
-    strip = re.compile(r"\{[a-z_]+\}|<[^>]+>|/[a-z_]+|EU|English|Language")
+    strip = re.compile(r"\{[a-z_]+\}|<[^>]+>|/[a-z_]+|EU|English|Language|ID")
     untranslated = [
         k
         for k, v in ko.items()
@@ -73,3 +73,14 @@ def test_numbers_and_dates_follow_the_locale():
 def test_all_languages_load():
     for lang in LANGUAGES:
         assert len(catalogue(lang)) > 50
+
+
+def test_korean_particles_follow_the_word():
+    t = Translator("ko")
+    assert "<b>개회식</b>이 " in t("agenda.moved", title="개회식", when="x", room="본회의장")
+    moved = t("agenda.moved", title="개회식", when="x", room="본회의장")
+    assert "본회의장으로 바뀌었습니다" in moved
+    assert "<b>세미나</b>가 취소" in t("agenda.cancelled", title="세미나")
+    assert "2층 홀로 바뀌었습니다" in t("agenda.moved", title="x", when="x", room="2층 홀")
+    assert "<i>협력 가능성 있음</i>으로" in t("outcomes.thanks", answer="협력 가능성 있음")
+    assert "&lt;b&gt;" in t("agenda.cancelled", title="<b>")  # still escaped
