@@ -458,7 +458,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--fraction",
         type=float,
-        default=0.95,
+        default=0.97,
         help="outbox.max_per_second as a fraction of the limit (default 0.95)",
     )
     parser.add_argument("--pacing", choices=PACINGS, default="as-built")

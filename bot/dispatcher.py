@@ -7,10 +7,10 @@ import logging
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from aiolimiter import AsyncLimiter
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.pacing import DeadlinePacer
 from core.delivery import Delivery, claim_batch, record_outcome
 from core.onboarding import UowFactory
 from core.outbox import DeliveryPolicy, Outcome
@@ -47,7 +47,7 @@ class OutboxDispatcher:
         self.policy = policy
         self.default_language = default_language
         self.batch_size = batch_size or max(int(max_per_second * 2), 10)
-        self.limiter = AsyncLimiter(max_per_second, 1)
+        self.limiter = DeadlinePacer(max_per_second)
         self.paused_until: datetime | None = None
         self._lock = asyncio.Lock()
 

@@ -56,6 +56,7 @@ async def claim_batch(
     """Lease due rows to this dispatcher; drop the ones whose moment has passed."""
     async with uow_factory() as uow:
         rows = await uow.outbox.claim_due(now, limit, now + policy.lease)
+        people = await uow.people.get_many({row.recipient_id for row in rows})
         out: list[Delivery] = []
         for row in rows:
             if row.expires_at is not None and row.expires_at <= now:
@@ -64,7 +65,7 @@ async def claim_batch(
                 log.info("outbox row %s dropped: expired at %s", row.id, row.expires_at)
                 await uow.outbox.save(row)
                 continue
-            person = await uow.people.get(row.recipient_id)
+            person = people.get(row.recipient_id)
             if person is not None and person.unreachable_at is not None:
                 row.status, row.claimed_until = Status.UNREACHABLE, None
                 row.last_error = "recipient blocked the bot"

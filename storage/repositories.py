@@ -36,8 +36,10 @@ class SqlPeople:
 
     async def get(self, telegram_id: int) -> Person | None:
         row = await self.s.get(PersonRow, telegram_id)
-        if row is None:
-            return None
+        return None if row is None else self._to_core(row)
+
+    @staticmethod
+    def _to_core(row: PersonRow) -> Person:
         return Person(
             telegram_id=row.telegram_id,
             language=row.language,
@@ -80,10 +82,17 @@ class SqlPeople:
             .values(unreachable_at=at)
         )
 
+    async def get_many(self, ids: set[int]) -> dict[int, Person]:
+        """Several people in one query (the dispatcher's batch)."""
+        if not ids:
+            return {}
+        rows = await self.s.scalars(select(PersonRow).where(PersonRow.telegram_id.in_(ids)))
+        return {r.telegram_id: self._to_core(r) for r in rows}
+
     async def everyone(self) -> list[Person]:
         """All people who consented at some point, by id (for organiser exports)."""
         rows = await self.s.scalars(select(PersonRow).order_by(PersonRow.telegram_id))
-        return [p for p in [await self.get(r.telegram_id) for r in rows] if p is not None]
+        return [self._to_core(r) for r in rows]
 
     async def unreachable_ids(self) -> list[int]:
         rows = await self.s.scalars(
