@@ -9,11 +9,9 @@ from enum import StrEnum
 
 from core.agenda import ATTENDING
 from core.countries import delegation
-from core.delivery import enqueue
 from core.errors import NotFound
-from core.meetings import SlotKind
 from core.onboarding import UowFactory
-from core.outbox import OutgoingMessage, Status
+from core.outbox import OutboxRow, OutgoingMessage, Status
 from core.ports import UnitOfWork
 
 AUDIENCES = ("all", "eu", "kr", "no_meeting", "unfinished")
@@ -69,21 +67,23 @@ def valid_audience(audience: str) -> bool:
 
 
 async def recipients(uow: UnitOfWork, audience: str) -> list[int]:
-    """Consented, reachable people in the audience, by id."""
-    out = []
+    """Consented, reachable people in the audience, by id (a handful of queries, not per person)."""
     kind, _, value = audience.partition(".")
     followers: set[int] = set()
     if kind == "session":
         followers = {p for p, st, _ in await uow.agenda.followers(value) if st in ATTENDING}
+    profiles = await uow.profiles.all_basic()
+    busy = await uow.meetings.people_with_live_meetings() if audience == "no_meeting" else set()
+    out = []
     for person in await uow.people.everyone():
         if person.unreachable_at is not None or not person.has_current_consent():
             continue
         pid = person.telegram_id
-        profile = await uow.profiles.get(pid)
+        profile = profiles.get(pid)
         if audience in ("eu", "kr"):
             ok = delegation(profile.country if profile else None) == audience.upper()
         elif audience == "no_meeting":
-            ok = await uow.meetings.live_count(pid, SlotKind.MEETING) == 0
+            ok = pid not in busy
         elif audience == "unfinished":
             ok = profile is None or not profile.is_complete()
         elif kind == "sector":
@@ -140,15 +140,19 @@ class Broadcasts:
                 return item
             people = await recipients(uow, item.audience)
             item.message.paid = True
-            for person in people:
-                await enqueue(
-                    uow,
-                    recipient_id=person,
-                    message=item.message,
-                    due_at=now,
-                    dedupe_key=f"{prefix(item.id)}{person}",
-                    now=now,
-                )
+            await uow.outbox.enqueue_many(
+                [
+                    OutboxRow(
+                        None,
+                        person,
+                        item.message,
+                        now,
+                        f"{prefix(item.id)}{person}",
+                        created_at=now,
+                    )
+                    for person in people
+                ]
+            )
             item.status, item.total, item.sent_at = BroadcastStatus.SENDING, len(people), now
             await uow.broadcasts.save(item)
             await uow.commit()

@@ -63,6 +63,8 @@ class ProfileRepository(Protocol):
 
     async def all_matchable(self) -> list[Profile]: ...
 
+    async def all_basic(self) -> dict[int, Profile]: ...
+
 
 class InterestRepository(Protocol):
     """Saved / skipped / requested decisions, and which suggestions were shown to whom."""
@@ -98,6 +100,8 @@ class OutboxRepository(Protocol):
     """The durable outbox table."""
 
     async def enqueue(self, row: OutboxRow) -> bool: ...
+
+    async def enqueue_many(self, rows: list[OutboxRow]) -> int: ...
 
     async def claim_due(
         self, now: datetime, limit: int, lease_until: datetime
@@ -146,6 +150,8 @@ class MeetingRepository(Protocol):
     async def live_count(self, person: int, kind: SlotKind) -> int: ...
 
     async def taken_slots(self, person: int) -> set[str]: ...
+
+    async def people_with_live_meetings(self) -> set[int]: ...
 
     async def used_tables(self, slot_key: str) -> set[int]: ...
 

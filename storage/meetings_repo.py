@@ -226,6 +226,16 @@ class SqlMeetings:
             or 0
         )
 
+    async def people_with_live_meetings(self) -> set[int]:
+        """Everyone with at least one booked 1:1 meeting, in one query."""
+        rows = await self.s.scalars(
+            select(MeetingPersonRow.telegram_id)
+            .join(MeetingRow, MeetingRow.id == MeetingPersonRow.meeting_id)
+            .where(MeetingPersonRow.active.is_(True), MeetingRow.kind == str(SlotKind.MEETING))
+            .distinct()
+        )
+        return set(rows)
+
     async def taken_slots(self, person: int) -> set[str]:
         """Slots where the person has a live booking."""
         rows = await self.s.scalars(

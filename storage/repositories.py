@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -199,6 +201,11 @@ class SqlProfiles:
                 )
             await self.s.flush()
 
+    async def all_basic(self) -> dict[int, Profile]:
+        """Every profile without publications, in one query (audiences, statistics)."""
+        rows = await self.s.scalars(select(ProfileRow))
+        return {r.telegram_id: self._to_core(r, []) for r in rows}
+
     async def all_matchable(self) -> list[Profile]:
         """Complete profiles of consented, reachable people (with their publications)."""
         rows = list(
@@ -301,6 +308,35 @@ class SqlOutbox:
             return False  # a concurrent writer used the same key first
         row.id = model.id
         return True
+
+    async def enqueue_many(self, rows: list[OutboxRow]) -> int:
+        """Bulk insert that skips dedupe keys already present (one statement per 500 rows)."""
+        bind = self.s.bind
+        dialect = bind.dialect.name if bind is not None else "sqlite"
+        insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
+        added = 0
+        for start in range(0, len(rows), 500):
+            values = [
+                {
+                    "recipient_id": r.recipient_id,
+                    "payload": r.message.to_json(),
+                    "due_at": r.due_at,
+                    "dedupe_key": r.dedupe_key,
+                    "status": str(r.status),
+                    "attempts": r.attempts,
+                    "expires_at": r.expires_at,
+                    "created_at": r.created_at or r.due_at,
+                }
+                for r in rows[start : start + 500]
+            ]
+            stmt = (
+                insert_(OutboxRowModel)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            )
+            result = await self.s.execute(stmt)
+            added += int(getattr(result, "rowcount", 0) or 0)
+        return added
 
     async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxRow]:
         claimable = or_(
