@@ -11,15 +11,17 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.pacing import DeadlinePacer
-from core.delivery import Delivery, claim_batch, record_outcome
+from core.delivery import Delivery, claim_batch, record_outcomes
 from core.onboarding import UowFactory
-from core.outbox import DeliveryPolicy, Outcome
+from core.outbox import DeliveryPolicy, OutboxRow, Outcome
 from core.ports import Clock
 from handlers.i18n import Translator
 from handlers.outgoing import render, send_rendered
 
 log = logging.getLogger(__name__)
 
+#: Results are committed in groups this large.
+RECORD_EVERY = 20
 _UNREACHABLE_HINTS = ("chat not found", "user is deactivated", "bot can't initiate")
 
 
@@ -76,17 +78,22 @@ class OutboxDispatcher:
 
     async def _send_batch(self, batch: list[Delivery]) -> int:
         attempts = 0
+        done: list[tuple[OutboxRow, Outcome]] = []
         for index, delivery in enumerate(batch):
             outcome = await self._send(delivery)
             attempts += 1
-            now = self.clock.now()
-            await record_outcome(self.uow, delivery.row, outcome, now=now, policy=self.policy)
+            done.append((delivery.row, outcome))
             if outcome.kind == "retry_after":
                 # Telegram's flood control applies to the whole bot: stop, and hand the rest back.
+                now = self.clock.now()
                 self.paused_until = now + timedelta(seconds=outcome.retry_after)
-                for rest in batch[index + 1 :]:
-                    await record_outcome(self.uow, rest.row, outcome, now=now, policy=self.policy)
+                done += [(rest.row, outcome) for rest in batch[index + 1 :]]
                 break
+            if len(done) >= RECORD_EVERY:
+                # Commit results in small groups: cheap, and a crash re-sends at most a group.
+                await record_outcomes(self.uow, done, now=self.clock.now(), policy=self.policy)
+                done = []
+        await record_outcomes(self.uow, done, now=self.clock.now(), policy=self.policy)
         return attempts
 
     async def _send(self, delivery: Delivery) -> Outcome:

@@ -91,12 +91,26 @@ async def record_outcome(
     policy: DeliveryPolicy,
 ) -> None:
     """Persist a send attempt's result; a blocked bot makes the person unreachable for good."""
-    apply_outcome(row, outcome, now, policy)
+    await record_outcomes(uow_factory, [(row, outcome)], now=now, policy=policy)
+
+
+async def record_outcomes(
+    uow_factory: UowFactory,
+    results: list[tuple[OutboxRow, Outcome]],
+    *,
+    now: datetime,
+    policy: DeliveryPolicy,
+) -> None:
+    """Several results in one transaction (one commit instead of one per message)."""
+    if not results:
+        return
     async with uow_factory() as uow:
-        await uow.outbox.save(row)
-        if outcome.kind == "forbidden":
-            await uow.people.mark_unreachable(row.recipient_id, now)
-            await uow.outbox.cancel_pending_for(
-                row.recipient_id, Status.UNREACHABLE, "recipient blocked the bot"
-            )
+        for row, outcome in results:
+            apply_outcome(row, outcome, now, policy)
+            await uow.outbox.save(row)
+            if outcome.kind == "forbidden":
+                await uow.people.mark_unreachable(row.recipient_id, now)
+                await uow.outbox.cancel_pending_for(
+                    row.recipient_id, Status.UNREACHABLE, "recipient blocked the bot"
+                )
         await uow.commit()
