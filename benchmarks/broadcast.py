@@ -303,7 +303,7 @@ def _timed(
 @contextmanager
 def phase_timers(into: Breakdown) -> Iterator[None]:
     """Time the dispatcher's claim, send and record calls (patched in bot.dispatcher, restored)."""
-    names = {"claim_batch": "claim", "send_rendered": "send", "record_outcome": "record"}
+    names = {"claim_batch": "claim", "send_rendered": "send", "record_outcomes": "record"}
     originals = {name: getattr(dispatcher_module, name) for name in names}
     try:
         for name, phase in names.items():

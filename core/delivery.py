@@ -105,7 +105,13 @@ async def record_outcomes(
     if not results:
         return
     async with uow_factory() as uow:
+        sent = [row for row, outcome in results if outcome.kind == "sent" and row.id is not None]
+        for row in sent:
+            apply_outcome(row, Outcome("sent"), now, policy)
+        await uow.outbox.mark_sent([row.id for row in sent if row.id is not None], now)
         for row, outcome in results:
+            if outcome.kind == "sent":
+                continue  # done in bulk above
             apply_outcome(row, outcome, now, policy)
             await uow.outbox.save(row)
             if outcome.kind == "forbidden":

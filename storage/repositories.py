@@ -309,6 +309,18 @@ class SqlOutbox:
         row.id = model.id
         return True
 
+    async def mark_sent(self, ids: list[int], at: datetime) -> None:
+        """Many deliveries in one UPDATE; the content is dropped once delivered."""
+        if ids:
+            await self.s.execute(
+                update(OutboxRowModel)
+                .where(OutboxRowModel.id.in_(ids))
+                .values(
+                    status=Status.SENT, sent_at=at, claimed_until=None, last_error=None, payload={}
+                )
+                .execution_options(synchronize_session=False)
+            )
+
     async def enqueue_many(self, rows: list[OutboxRow]) -> int:
         """Bulk insert that skips dedupe keys already present (one statement per 500 rows)."""
         bind = self.s.bind
