@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,9 +19,9 @@ from bot.logs import setup_logging
 from core.invites import deep_link
 from core.onboarding import create_invites
 from core.schedule_build import BuildResult
-from storage.engine import create_engine, session_factory
+from handlers.services import Services
+from storage.engine import create_engine
 from storage.migrate import upgrade
-from storage.uow import SqlUnitOfWorkFactory
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -243,15 +244,23 @@ async def _bot_username(settings: Settings) -> str:
         return bot.username
 
 
-async def _invites(settings: Settings, count: int) -> list[str]:
-    username = await _bot_username(settings)
+@asynccontextmanager
+async def _services(settings: Settings) -> AsyncIterator[Services]:
+    """Migrated database and the use-case services for one CLI command, closed afterwards."""
+    from bot.app import build_services_for_cli
+
     await upgrade(settings.database.url)
     engine = create_engine(settings.database.url)
     try:
-        uow = SqlUnitOfWorkFactory(session_factory(engine))
-        codes = await create_invites(uow, count=count, now=SystemClock().now())
+        yield build_services_for_cli(settings, engine)
     finally:
         await engine.dispose()
+
+
+async def _invites(settings: Settings, count: int) -> list[str]:
+    username = await _bot_username(settings)
+    async with _services(settings) as services:
+        codes = await create_invites(services.uow, count=count, now=SystemClock().now())
     return [deep_link(username, code) for code in codes]
 
 
@@ -266,18 +275,14 @@ def _attendees_import(settings: Settings, path: str, dry_run: bool) -> int:
         return _fail(f"cannot read {path}: {exc}")
 
     async def go() -> Any:
-        await upgrade(settings.database.url)
-        engine = create_engine(settings.database.url)
-        try:
+        async with _services(settings) as services:
             return await import_registrations(
-                SqlUnitOfWorkFactory(session_factory(engine)),
+                services.uow,
                 text,
                 invite_mode=settings.access.mode == "invite",
                 dry_run=dry_run,
                 now=SystemClock().now(),
             )
-        finally:
-            await engine.dispose()
 
     report = asyncio.run(go())
     verb = "would be" if dry_run else "were"
@@ -298,12 +303,8 @@ def _invites_export(settings: Settings, out: str) -> int:
 
     async def go() -> tuple[str, list[Any]]:
         username = await _bot_username(settings)
-        engine = create_engine(settings.database.url)
-        try:
-            await upgrade(settings.database.url)
-            return username, await invite_list(SqlUnitOfWorkFactory(session_factory(engine)))
-        finally:
-            await engine.dispose()
+        async with _services(settings) as services:
+            return username, await invite_list(services.uow)
 
     username, people = asyncio.run(go())
     rows = [
@@ -318,15 +319,11 @@ def _invites_export(settings: Settings, out: str) -> int:
 async def _purge(settings: Settings, days: int, dry_run: bool) -> int:
     from datetime import timedelta
 
-    from bot.app import build_services_for_cli
     from core.privacy import purge
 
     if days < 0:
         return _fail("--older-than must be 0 or more days")
-    await upgrade(settings.database.url)
-    engine = create_engine(settings.database.url)
-    try:
-        services = build_services_for_cli(settings, engine)
+    async with _services(settings) as services:
         count = await purge(
             services.uow,
             services.booking,
@@ -334,8 +331,6 @@ async def _purge(settings: Settings, days: int, dry_run: bool) -> int:
             now=SystemClock().now(),
             dry_run=dry_run,
         )
-    finally:
-        await engine.dispose()
     verb = "would be" if dry_run else "were"
     print(f"{count} people {verb} erased (consent older than {days} days)")
     return 0
@@ -346,14 +341,8 @@ async def _organisers_add(settings: Settings, telegram_id: int) -> int:
 
     if telegram_id <= 0:
         return _fail("ID must be a positive Telegram user id")
-    await upgrade(settings.database.url)
-    engine = create_engine(settings.database.url)
-    try:
-        added = await add_organiser(
-            SqlUnitOfWorkFactory(session_factory(engine)), telegram_id, now=SystemClock().now()
-        )
-    finally:
-        await engine.dispose()
+    async with _services(settings) as services:
+        added = await add_organiser(services.uow, telegram_id, now=SystemClock().now())
     print(f"{telegram_id} is {'now' if added else 'already'} an organiser")
     return 0
 
@@ -361,14 +350,8 @@ async def _organisers_add(settings: Settings, telegram_id: int) -> int:
 async def _export_rows(settings: Settings, kind: str) -> tuple[list[str], list[list[str]]]:
     from core.exports import export
 
-    await upgrade(settings.database.url)
-    engine = create_engine(settings.database.url)
-    try:
-        return await export(
-            SqlUnitOfWorkFactory(session_factory(engine)), kind, settings.event.timezone
-        )
-    finally:
-        await engine.dispose()
+    async with _services(settings) as services:
+        return await export(services.uow, kind, settings.event.timezone)
 
 
 def _export(settings: Settings, kind: str, out: str) -> int:
@@ -396,28 +379,23 @@ def schedule_figures(result: BuildResult) -> list[str]:
 
 
 async def _schedule_build(settings: Settings, round_key: str, apply: bool) -> int:
-    from bot.app import build_services_for_cli
     from core.errors import NotFound
     from core.schedule_build import build_schedule
 
-    await upgrade(settings.database.url)
-    engine = create_engine(settings.database.url)
     try:
-        services = build_services_for_cli(settings, engine)
-        result = await build_schedule(
-            services.uow,
-            services.matchmaker,
-            services.booking.rules,
-            round_key,
-            now=SystemClock().now(),
-            apply=apply,
-            ics=services.booking.ics,
-            reminders=services.booking.reminders,
-        )
+        async with _services(settings) as services:
+            result = await build_schedule(
+                services.uow,
+                services.matchmaker,
+                services.booking.rules,
+                round_key,
+                now=SystemClock().now(),
+                apply=apply,
+                ics=services.booking.ics,
+                reminders=services.booking.reminders,
+            )
     except NotFound:
         return _fail(f"round '{round_key}' has no future slots (load the event file first)")
-    finally:
-        await engine.dispose()
     print(f"round {round_key}:")
     for line in schedule_figures(result):
         print(f"  {line}")
@@ -447,13 +425,15 @@ async def _event_load(settings: Settings, path: str, force: bool) -> int:
         for message in exc.messages:
             print(f"  {message}", file=sys.stderr)
         return 2
-    await upgrade(settings.database.url)
-    engine = create_engine(settings.database.url)
     try:
-        uow = SqlUnitOfWorkFactory(session_factory(engine))
-        report = await load_event(
-            uow, event, force=force, now=SystemClock().now(), ics=calendar_for(event.name)
-        )
+        async with _services(settings) as services:
+            report = await load_event(
+                services.uow,
+                event,
+                force=force,
+                now=SystemClock().now(),
+                ics=calendar_for(event.name),
+            )
     except BookingError as exc:
         slots = ", ".join(exc.params.get("slots", []))
         return _fail(
@@ -461,8 +441,6 @@ async def _event_load(settings: Settings, path: str, force: bool) -> int:
             f"meeting(s) in {slots}; nothing was changed (use --force to cancel them "
             "and tell the people concerned)"
         )
-    finally:
-        await engine.dispose()
     print(
         f"event '{event.name}' loaded: {report.added} slots added, {report.updated} updated, "
         f"{report.removed} removed, {report.desks} desks, {len(report.cancelled)} meetings "

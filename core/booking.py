@@ -106,6 +106,12 @@ async def free_slots_for(uow_factory: UowFactory, a: int, b: int, now: datetime)
         return await common_free_slots(uow, (a, b), now)
 
 
+async def forget_follow_ups(uow: UnitOfWork, meeting_id: int) -> None:
+    """A cancelled or moved meeting's pending reminders and outcome questions go with it."""
+    await forget_meeting(uow, meeting_id)
+    await outcomes.forget(uow, meeting_id)
+
+
 async def _live_meeting_of(
     uow: UnitOfWork, meeting_id: int, by_id: int, kind: SlotKind | None = None
 ) -> Meeting:
@@ -446,8 +452,7 @@ class Booking:
                 raise BookingError(reason="past")
             await uow.meetings.cancel_meeting(meeting, now)
             assert meeting.id is not None
-            await forget_meeting(uow, meeting.id)
-            await outcomes.forget(uow, meeting.id)
+            await forget_follow_ups(uow, meeting.id)
             my_name = await _name(uow, by_id)
             for other in meeting.people:
                 if other == by_id:
@@ -517,8 +522,7 @@ class Booking:
                 raise BookingError(reason="full")
             await uow.meetings.move_meeting(meeting, slot.key, table, now)
             assert meeting.id is not None
-            await forget_meeting(uow, meeting.id)
-            await outcomes.forget(uow, meeting.id)
+            await forget_follow_ups(uow, meeting.id)
             await self._remind(uow, meeting, slot, now)
             my_name = await _name(uow, by_id)
             for other in meeting.people:

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from core import outcomes
 from core.agenda import ATTENDING
-from core.booking import IcsBuilder, dt, ics_attachment
+from core.booking import IcsBuilder, dt, forget_follow_ups, ics_attachment
 from core.delivery import enqueue
 from core.event import Event, SlotSpec, plan_changes
 from core.meetings import BookingError, ConsultDesk, Meeting, Slot, SlotKind
@@ -17,7 +16,6 @@ from core.outbox import OutgoingMessage
 from core.ports import UnitOfWork
 from core.reminders import (
     ReminderSettings,
-    forget_meeting,
     forget_session,
     remind_session,
 )
@@ -128,8 +126,7 @@ async def load_event(
             slot = existing[meeting.slot_key]
             await uow.meetings.cancel_meeting(meeting, now)
             assert meeting.id is not None
-            await forget_meeting(uow, meeting.id)
-            await outcomes.forget(uow, meeting.id)
+            await forget_follow_ups(uow, meeting.id)
             for person in meeting.people:
                 text = ics(meeting, slot, "CANCEL", event.name, now)
                 await enqueue(
