@@ -481,7 +481,7 @@ def _run(settings: Settings) -> int:
     from bot.app import build_application  # imported late: keeps --help and errors fast
 
     asyncio.run(upgrade(settings.database.url))
-    app = build_application(settings, token=token)
+    app = build_application(settings, token=token, freeze_heap=True)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import math
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.pacing import DeadlinePacer
+from bot.pacing import Pacer
 from core.delivery import Delivery, claim_batch, record_outcomes
 from core.onboarding import UowFactory
 from core.outbox import DeliveryPolicy, OutboxRow, Outcome
@@ -20,8 +24,16 @@ from handlers.outgoing import render, send_rendered
 
 log = logging.getLogger(__name__)
 
-#: Results are committed in groups this large.
+#: Results are committed once this many are waiting (or after RECORD_LINGER seconds).
 RECORD_EVERY = 20
+RECORD_LINGER = 0.25
+#: A claimed batch holds this many seconds' worth of sends at the configured rate.
+BATCH_SECONDS = 0.25
+#: Sends in flight at once: enough to cover this much network round trip at the rate.
+IN_FLIGHT_SECONDS = 0.15
+MAX_IN_FLIGHT = 128
+#: After the event loop woke late, the pacer may run up to this many seconds ahead to catch up.
+CATCH_UP_SECONDS = 0.025
 _UNREACHABLE_HINTS = ("chat not found", "user is deactivated", "bot can't initiate")
 
 
@@ -48,66 +60,51 @@ class OutboxDispatcher:
         self.clock = clock
         self.policy = policy
         self.default_language = default_language
-        self.batch_size = batch_size or max(int(max_per_second * 2), 10)
-        self.limiter = DeadlinePacer(max_per_second)
+        self.batch_size = batch_size or max(math.ceil(max_per_second * BATCH_SECONDS), 10)
+        self.in_flight = min(MAX_IN_FLIGHT, max(1, math.ceil(max_per_second * IN_FLIGHT_SECONDS)))
+        self.limiter = Pacer(max_per_second, catch_up=CATCH_UP_SECONDS)
         self.paused_until: datetime | None = None
         self._lock = asyncio.Lock()
 
     async def run_once(self) -> int:
-        """One pass: send every due row (in batches); returns how many attempts were made."""
+        """One pass: send every due row; returns how many sends were attempted."""
         if self._lock.locked():
             return 0
         async with self._lock:
-            total = 0
-            while True:
-                now = self.clock.now()
-                if self.paused_until is not None and now < self.paused_until:
-                    return total
-                batch = await claim_batch(
-                    self.uow,
-                    now=now,
-                    limit=self.batch_size,
-                    policy=self.policy,
-                    default_language=self.default_language,
-                )
-                if not batch:
-                    return total
-                total += await self._send_batch(batch)
-                if len(batch) < self.batch_size:
-                    return total
+            return await _Pass(self).run(claim=True)
 
     async def _send_batch(self, batch: list[Delivery]) -> int:
-        attempts = 0
-        done: list[tuple[OutboxRow, Outcome]] = []
-        for index, delivery in enumerate(batch):
-            outcome = await self._send(delivery)
-            attempts += 1
-            done.append((delivery.row, outcome))
-            if outcome.kind == "retry_after":
-                # Telegram's flood control applies to the whole bot: stop, and hand the rest back.
-                now = self.clock.now()
-                self.paused_until = now + timedelta(seconds=outcome.retry_after)
-                done += [(rest.row, outcome) for rest in batch[index + 1 :]]
-                break
-            if len(done) >= RECORD_EVERY:
-                # Commit results in small groups: cheap, and a crash re-sends at most a group.
-                await record_outcomes(self.uow, done, now=self.clock.now(), policy=self.policy)
-                done = []
-        await record_outcomes(self.uow, done, now=self.clock.now(), policy=self.policy)
-        return attempts
+        """Send rows claimed elsewhere (no further claims); returns how many were attempted."""
+        run = _Pass(self)
+        run.add(batch)
+        return await run.run(claim=False)
 
-    async def _send(self, delivery: Delivery) -> Outcome:
+    def paused(self) -> bool:
+        """True while Telegram's flood control asked the whole bot to wait."""
+        return self.paused_until is not None and self.clock.now() < self.paused_until
+
+    async def claim(self) -> list[Delivery]:
+        """Lease the next batch of due rows to this process."""
+        return await claim_batch(
+            self.uow,
+            now=self.clock.now(),
+            limit=self.batch_size,
+            policy=self.policy,
+            default_language=self.default_language,
+        )
+
+    async def send(self, delivery: Delivery) -> Outcome:
+        """Render and send one row (the caller holds the pacer); never raises for a bad row."""
         row = delivery.row
-        own = ZoneInfo(delivery.timezone) if delivery.timezone else None
-        rendered = render(row.message, Translator(delivery.language), self.timezone, own)
         try:
-            async with self.limiter:
-                await send_rendered(
-                    self.bot,
-                    row.recipient_id,
-                    rendered,
-                    paid=self.paid_broadcasts and row.message.paid,
-                )
+            own = ZoneInfo(delivery.timezone) if delivery.timezone else None
+            rendered = render(row.message, Translator(delivery.language), self.timezone, own)
+            await send_rendered(
+                self.bot,
+                row.recipient_id,
+                rendered,
+                paid=self.paid_broadcasts and row.message.paid,
+            )
         except RetryAfter as exc:
             delay = exc.retry_after
             seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
@@ -124,4 +121,139 @@ class OutboxDispatcher:
         except TelegramError as exc:
             log.warning("outbox row %s failed: %r", row.id, exc)
             return Outcome("error", error=f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # a broken row must not stall everyone else's messages
+            log.exception("outbox row %s could not be sent", row.id)
+            return Outcome("error", error=f"{type(exc).__name__}: {exc}")
         return Outcome("sent")
+
+
+@dataclass(slots=True)
+class _Recipient:
+    """Keeps one recipient's messages in order while several senders run."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
+
+
+class _Pass:
+    """One dispatcher pass: senders take from a queue that the claimer keeps topped up, and a
+    recorder commits their results in groups, so neither claiming nor recording stops sends."""
+
+    def __init__(self, dispatcher: OutboxDispatcher) -> None:
+        self.d = dispatcher
+        self.queue: deque[Delivery] = deque()
+        self.hungry = asyncio.Event()
+        self.fed = asyncio.Event()
+        self.claiming = False
+        self.halt: Outcome | None = None
+        self.broken = False
+        self.results: list[tuple[OutboxRow, Outcome]] = []
+        self.flush = asyncio.Event()
+        self.finished = False
+        self.recipients: dict[int, _Recipient] = {}
+        self.attempts = 0
+
+    def add(self, batch: list[Delivery]) -> None:
+        """Queue a batch in the order claimed."""
+        self.queue.extend(batch)
+        self.fed.set()
+
+    async def run(self, *, claim: bool) -> int:
+        """Send until the queue is empty (and, when claiming, nothing more is due)."""
+        self.claiming = claim
+        recorder = asyncio.create_task(self._recorder())
+        senders = [asyncio.create_task(self._sender()) for _ in range(self.d.in_flight)]
+        try:
+            if claim:
+                await self._claimer()
+        finally:
+            self.claiming = False
+            self.fed.set()
+            await asyncio.gather(*senders)
+            self.finished = True
+            self.flush.set()
+            await recorder
+        return self.attempts
+
+    async def _claimer(self) -> None:
+        """Claim a new batch whenever fewer than half a batch are waiting to be sent."""
+        while self.halt is None and not self.broken and not self.d.paused():
+            batch = await self.d.claim()
+            self.add(batch)
+            if len(batch) < self.d.batch_size:
+                return
+            while self._fed_enough():
+                self.hungry.clear()
+                await self.hungry.wait()
+
+    def _fed_enough(self) -> bool:
+        return len(self.queue) >= self.d.batch_size // 2 and self.halt is None and not self.broken
+
+    async def _sender(self) -> None:
+        """Take rows off the queue until it is empty and nothing more will come."""
+        while not self.broken:
+            if self.queue:
+                delivery = self.queue.popleft()
+                if not self._fed_enough():
+                    self.hungry.set()
+                await self._send_in_order(delivery)
+            elif self.claiming:
+                self.fed.clear()
+                await self.fed.wait()
+            else:
+                return
+
+    async def _send_in_order(self, delivery: Delivery) -> None:
+        """A recipient's rows go out one after another, in the order they were queued."""
+        key = delivery.row.recipient_id
+        recipient = self.recipients.setdefault(key, _Recipient())
+        recipient.users += 1
+        try:
+            async with recipient.lock:
+                await self._send_one(delivery)
+        finally:
+            recipient.users -= 1
+            if not recipient.users:
+                del self.recipients[key]
+
+    async def _send_one(self, delivery: Delivery) -> None:
+        if self.halt is None:
+            async with self.d.limiter:
+                if self.halt is None:
+                    outcome = await self.d.send(delivery)
+                    self.attempts += 1
+                    if outcome.kind == "retry_after" and self.halt is None:
+                        # Flood control applies to the whole bot: stop, and hand the rest back.
+                        self.halt = outcome
+                        self.d.paused_until = self.d.clock.now() + timedelta(
+                            seconds=outcome.retry_after
+                        )
+                        self.hungry.set()
+                    self._result(delivery.row, outcome)
+                    return
+        assert self.halt is not None
+        self._result(delivery.row, self.halt)
+
+    def _result(self, row: OutboxRow, outcome: Outcome) -> None:
+        self.results.append((row, outcome))
+        if len(self.results) >= RECORD_EVERY:
+            self.flush.set()
+
+    async def _recorder(self) -> None:
+        """Commit results in groups: cheap, and a crash re-sends at most a group."""
+        try:
+            while True:
+                if not self.finished and len(self.results) < RECORD_EVERY:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.flush.wait(), RECORD_LINGER)
+                self.flush.clear()
+                done, self.results = self.results, []
+                now = self.d.clock.now()
+                await record_outcomes(self.d.uow, done, now=now, policy=self.d.policy)
+                if self.finished and not self.results:
+                    return
+        except BaseException:
+            # Without a record, a send would be repeated; stop sending until the store is back.
+            self.broken = True
+            self.hungry.set()
+            raise

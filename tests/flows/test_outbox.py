@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
+import bot.dispatcher as dispatcher_module
 from bot.app import dispatcher_of
 from core.delivery import claim_batch, enqueue
 from core.outbox import DeliveryPolicy, OutgoingMessage, Status
@@ -199,8 +201,83 @@ async def test_two_dispatchers_share_the_work_without_duplicates(make_bot):
     second = await make_bot(fake=first.fake)
     for rid in range(700, 760):
         await put(first, rid, f"d{rid}")
-    import asyncio
-
     await asyncio.gather(first.dispatch(), second.dispatch())
     for rid in range(700, 760):
         assert len(first.fake.sent(rid)) == 1, rid
+
+
+def slow_and_counted(fake, monkeypatch, seconds: float = 0.01) -> dict[str, int]:
+    """Make every Bot API call take a while (like a real round trip) and count the overlap."""
+    seen = {"now": 0, "most": 0}
+    original = fake.do_request
+
+    async def do_request(*args, **kwargs):
+        seen["now"] += 1
+        seen["most"] = max(seen["most"], seen["now"])
+        try:
+            await asyncio.sleep(seconds)
+            return await original(*args, **kwargs)
+        finally:
+            seen["now"] -= 1
+
+    monkeypatch.setattr(fake, "do_request", do_request)
+    return seen
+
+
+async def test_several_sends_in_flight_and_each_person_still_gets_messages_in_order(
+    make_bot, monkeypatch
+):
+    bot = await make_bot()
+    for step in range(5):
+        for rid in range(800, 830):
+            await put(bot, rid, f"o{rid}-{step}", text=f"step {step}")
+    seen = slow_and_counted(bot.fake, monkeypatch)
+
+    assert await bot.dispatch() == 150
+    assert seen["most"] > 1  # round trips overlap instead of queueing one behind another
+    for rid in range(800, 830):
+        assert texts_to(bot, rid) == [f"step {step}" for step in range(5)], rid
+
+
+async def test_flood_control_mid_batch_stops_sending_and_hands_the_rest_back(make_bot):
+    bot = await make_bot()
+    recipients = range(850, 1050)
+    for rid in recipients:
+        await put(bot, rid, f"f{rid}")
+    bot.fake.fail_next("sendMessage", chat_id=900, retry_after=5)
+
+    await bot.dispatch()
+    before = sum(len(bot.fake.sent(rid)) for rid in recipients)
+    assert before < len(recipients)  # the 429 stopped the pass
+    async with bot.services.uow() as uow:
+        waiting = [
+            (await uow.outbox.get_by_key(f"f{rid}")) for rid in recipients if not bot.fake.sent(rid)
+        ]
+    assert waiting and all(r.status == Status.PENDING for r in waiting)
+    assert all(r.attempts == 0 for r in waiting)  # flood control costs no attempt
+    assert all(r.due_at >= bot.clock.now() + timedelta(seconds=5) for r in waiting)
+
+    bot.clock.advance(seconds=5)
+    await bot.dispatch()
+    for rid in recipients:
+        assert texts_to(bot, rid) == [f"Hello <b>f{rid}</b>"], rid
+
+
+async def test_a_row_that_breaks_while_rendering_fails_alone(make_bot, monkeypatch):
+    bot = await make_bot()
+    for rid in range(1100, 1110):
+        await put(bot, rid, f"b{rid}")
+    original = dispatcher_module.render
+
+    def render(message, *args):
+        if "b1104" in (message.text or ""):
+            raise ValueError("unexpected template")
+        return original(message, *args)
+
+    monkeypatch.setattr(dispatcher_module, "render", render)
+    assert await bot.dispatch() == 10
+    assert all(texts_to(bot, rid) for rid in range(1100, 1110) if rid != 1104)
+    assert texts_to(bot, 1104) == []
+    broken = await row(bot, "b1104")
+    assert broken.status == Status.PENDING and broken.attempts == 1
+    assert broken.last_error == "ValueError: unexpected template"
