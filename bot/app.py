@@ -313,6 +313,9 @@ async def _invalidate(services: Services) -> None:
 
 
 async def _post_shutdown(app: ForumApp) -> None:
+    dispatcher: OutboxDispatcher | None = app.bot_data.get(DISPATCHER_KEY)
+    if dispatcher is not None:
+        await dispatcher.stop()  # its results are written before the store closes
     engine = app.bot_data.get(ENGINE_KEY)
     if engine is not None:
         await engine.dispose()

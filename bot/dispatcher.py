@@ -32,8 +32,11 @@ BATCH_SECONDS = 0.25
 #: Sends in flight at once: enough to cover this much network round trip at the rate.
 IN_FLIGHT_SECONDS = 0.15
 MAX_IN_FLIGHT = 128
+#: How long a stop waits for a running pass to hand its rows back and write its records.
+STOP_GRACE_SECONDS = 10.0
 #: After the event loop woke late, the pacer may run up to this many seconds ahead to catch up.
 CATCH_UP_SECONDS = 0.025
+_RELEASED = Outcome("released")
 _UNREACHABLE_HINTS = ("chat not found", "user is deactivated", "bot can't initiate")
 
 
@@ -64,14 +67,33 @@ class OutboxDispatcher:
         self.in_flight = min(MAX_IN_FLIGHT, max(1, math.ceil(max_per_second * IN_FLIGHT_SECONDS)))
         self.limiter = Pacer(max_per_second, catch_up=CATCH_UP_SECONDS)
         self.paused_until: datetime | None = None
+        self.stopping = False
+        self._current: _Pass | None = None
         self._lock = asyncio.Lock()
 
     async def run_once(self) -> int:
         """One pass: send every due row; returns how many sends were attempted."""
-        if self._lock.locked():
+        if self._lock.locked() or self.stopping:
             return 0
         async with self._lock:
-            return await _Pass(self).run(claim=True)
+            self._current = _Pass(self)
+            try:
+                return await self._current.run(claim=True)
+            finally:
+                self._current = None
+
+    async def stop(self) -> None:
+        """Before the store closes: send nothing new, give queued rows back, wait for the records,
+        so a restart neither loses nor repeats a message."""
+        self.stopping = True
+        if self._current is not None:
+            self._current.wake()
+        try:
+            async with asyncio.timeout(STOP_GRACE_SECONDS):
+                async with self._lock:
+                    pass
+        except TimeoutError:
+            log.warning("outbox: a send pass was still running at shutdown")
 
     async def _send_batch(self, batch: list[Delivery]) -> int:
         """Send rows claimed elsewhere (no further claims); returns how many were attempted."""
@@ -153,6 +175,11 @@ class _Pass:
         self.recipients: dict[int, _Recipient] = {}
         self.attempts = 0
 
+    def wake(self) -> None:
+        """Let waiting tasks look at the dispatcher's state again (it is stopping)."""
+        self.hungry.set()
+        self.fed.set()
+
     def add(self, batch: list[Delivery]) -> None:
         """Queue a batch in the order claimed."""
         self.queue.extend(batch)
@@ -177,7 +204,7 @@ class _Pass:
 
     async def _claimer(self) -> None:
         """Claim a new batch whenever fewer than half a batch are waiting to be sent."""
-        while self.halt is None and not self.broken and not self.d.paused():
+        while self._may_go_on() and not self.d.paused():
             batch = await self.d.claim()
             self.add(batch)
             if len(batch) < self.d.batch_size:
@@ -186,8 +213,11 @@ class _Pass:
                 self.hungry.clear()
                 await self.hungry.wait()
 
+    def _may_go_on(self) -> bool:
+        return self.halt is None and not self.broken and not self.d.stopping
+
     def _fed_enough(self) -> bool:
-        return len(self.queue) >= self.d.batch_size // 2 and self.halt is None and not self.broken
+        return len(self.queue) >= self.d.batch_size // 2 and self._may_go_on()
 
     async def _sender(self) -> None:
         """Take rows off the queue until it is empty and nothing more will come."""
@@ -197,7 +227,7 @@ class _Pass:
                 if not self._fed_enough():
                     self.hungry.set()
                 await self._send_in_order(delivery)
-            elif self.claiming:
+            elif self.claiming and not self.d.stopping:
                 self.fed.clear()
                 await self.fed.wait()
             else:
@@ -217,9 +247,9 @@ class _Pass:
                 del self.recipients[key]
 
     async def _send_one(self, delivery: Delivery) -> None:
-        if self.halt is None:
+        if self._may_go_on():
             async with self.d.limiter:
-                if self.halt is None:
+                if self._may_go_on():
                     outcome = await self.d.send(delivery)
                     self.attempts += 1
                     if outcome.kind == "retry_after" and self.halt is None:
@@ -231,8 +261,7 @@ class _Pass:
                         self.hungry.set()
                     self._result(delivery.row, outcome)
                     return
-        assert self.halt is not None
-        self._result(delivery.row, self.halt)
+        self._result(delivery.row, self.halt or _RELEASED)
 
     def _result(self, row: OutboxRow, outcome: Outcome) -> None:
         self.results.append((row, outcome))

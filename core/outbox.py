@@ -101,7 +101,9 @@ class DeliveryPolicy:
 class Outcome:
     """What happened to one send attempt, as the dispatcher reports it to the domain."""
 
-    kind: str  # "sent" | "retry_after" | "forbidden" | "rejected" (permanent) | "error"
+    #: "sent" | "retry_after" | "forbidden" | "rejected" (permanent) | "error" | "released"
+    #: (never tried: the dispatcher is stopping and gives its lease back).
+    kind: str
     retry_after: float = 0.0
     error: str | None = None
 
@@ -113,6 +115,10 @@ def apply_outcome(row: OutboxRow, outcome: Outcome, now: datetime, policy: Deliv
         row.status = Status.SENT
         row.sent_at = now
         row.last_error = None
+    elif outcome.kind == "released":
+        # Claimed but never tried: as if it had not been claimed at all.
+        row.attempts = max(row.attempts - 1, 0)
+        row.status = Status.PENDING
     elif outcome.kind == "retry_after":
         # Flood control is not the message's fault: it does not use up an attempt.
         row.attempts = max(row.attempts - 1, 0)

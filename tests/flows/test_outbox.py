@@ -206,14 +206,18 @@ async def test_two_dispatchers_share_the_work_without_duplicates(make_bot):
         assert len(first.fake.sent(rid)) == 1, rid
 
 
-def slow_and_counted(fake, monkeypatch, seconds: float = 0.01) -> dict[str, int]:
-    """Make every Bot API call take a while (like a real round trip) and count the overlap."""
-    seen = {"now": 0, "most": 0}
+def slow_and_counted(fake, monkeypatch, seconds=0.01, signal=None) -> dict[str, int]:
+    """Make every Bot API call take a while (like a real round trip) and count the overlap;
+    `signal` = (n, event) sets the event at the n-th call."""
+    seen = {"now": 0, "most": 0, "calls": 0}
     original = fake.do_request
 
     async def do_request(*args, **kwargs):
         seen["now"] += 1
+        seen["calls"] += 1
         seen["most"] = max(seen["most"], seen["now"])
+        if signal is not None and seen["calls"] == signal[0]:
+            signal[1].set()
         try:
             await asyncio.sleep(seconds)
             return await original(*args, **kwargs)
@@ -281,3 +285,31 @@ async def test_a_row_that_breaks_while_rendering_fails_alone(make_bot, monkeypat
     broken = await row(bot, "b1104")
     assert broken.status == Status.PENDING and broken.attempts == 1
     assert broken.last_error == "ValueError: unexpected template"
+
+
+async def test_stopping_mid_pass_gives_unsent_rows_back_so_a_restart_sends_each_once(
+    make_bot, monkeypatch
+):
+    bot = await make_bot()
+    recipients = range(1200, 1500)
+    for rid in recipients:
+        await put(bot, rid, f"s{rid}")
+    forty = asyncio.Event()
+    slow_and_counted(bot.fake, monkeypatch, seconds=0.02, signal=(40, forty))
+    passing = asyncio.create_task(bot.dispatch())
+    await forty.wait()
+
+    await bot.restart()  # the bot stops while the pass is half way
+    first = await passing
+    assert 40 <= first < len(recipients)
+    async with bot.services.uow() as uow:
+        statuses = [(await uow.outbox.get_by_key(f"s{rid}")) for rid in recipients]
+    sent_now = {r.recipient_id for r in statuses if r.status == Status.SENT}
+    assert sent_now == {rid for rid in recipients if bot.fake.sent(rid)}  # every send recorded
+    left = [r for r in statuses if r.status != Status.SENT]
+    assert left and all(r.status == Status.PENDING and r.claimed_until is None for r in left)
+    assert all(r.attempts == 0 for r in left)  # given back, not counted as tries
+
+    assert await bot.dispatch() == len(recipients) - first  # no lease to wait for
+    for rid in recipients:
+        assert texts_to(bot, rid) == [f"Hello <b>s{rid}</b>"], rid
