@@ -82,18 +82,6 @@ async def claim_batch(
         return out
 
 
-async def record_outcome(
-    uow_factory: UowFactory,
-    row: OutboxRow,
-    outcome: Outcome,
-    *,
-    now: datetime,
-    policy: DeliveryPolicy,
-) -> None:
-    """Persist a send attempt's result; a blocked bot makes the person unreachable for good."""
-    await record_outcomes(uow_factory, [(row, outcome)], now=now, policy=policy)
-
-
 async def record_outcomes(
     uow_factory: UowFactory,
     results: list[tuple[OutboxRow, Outcome]],

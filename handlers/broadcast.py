@@ -20,11 +20,11 @@ from core.broadcasts import AUDIENCES, Broadcast, Report
 from core.errors import NotFound
 from core.outbox import OutgoingMessage
 from core.profile import SECTORS
-from handlers.callbacks import as_int, pack, unpack
+from handlers.callbacks import as_int, pack
 from handlers.common import ack, alert, reply
 from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
-from handlers.organiser import is_organiser_or_refuse
+from handlers.organiser import is_organiser_or_refuse, organiser_press
 from handlers.outgoing import render, send_rendered
 from handlers.services import Services
 
@@ -101,13 +101,10 @@ async def _audiences(update: Update, ctx: BotContext, t: Translator, item: Broad
 
 async def broadcast_button(update: Update, ctx: BotContext) -> None:
     """bc:a:<id>:<audience> preview, bc:s:<id> send, bc:x:<id> discard — organiser re-checked."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    press = await organiser_press(update, ctx)
+    if press is None:
         return
-    t = await ctx.translator(update)
-    if not await is_organiser_or_refuse(update, ctx, t):
-        return
-    parts = unpack(query.data)
+    t, parts = press
     item_id = as_int(parts[2]) if len(parts) >= 3 else None
     if item_id is None or parts[1] not in ("a", "s", "x"):
         await alert(update, t("buttons.expired"))

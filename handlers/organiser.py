@@ -34,6 +34,18 @@ async def is_organiser_or_refuse(update: Update, ctx: BotContext, t: Translator)
     return False
 
 
+async def organiser_press(update: Update, ctx: BotContext) -> tuple[Translator, list[str]] | None:
+    """A button press re-authorised on the server: the translator and the unpacked data, or
+    None when it is not a press or the presser is not an organiser (who is told so)."""
+    query = update.callback_query
+    if query is None:
+        return None
+    t = await ctx.translator(update)
+    if not await is_organiser_or_refuse(update, ctx, t):
+        return None
+    return t, unpack(query.data)
+
+
 def figures(t: Translator, result: BuildResult) -> Safe:
     """The optimiser's plan next to greedy first-come."""
     lines = [t("schedule.title", round=result.round_key)]
@@ -97,13 +109,10 @@ async def schedule_command(update: Update, ctx: BotContext) -> None:
 
 async def schedule_button(update: Update, ctx: BotContext) -> None:
     """sc:a:<round>: book the previewed schedule (organiser re-checked)."""
-    query = update.callback_query
-    if query is None:
+    press = await organiser_press(update, ctx)
+    if press is None:
         return
-    t = await ctx.translator(update)
-    if not await is_organiser_or_refuse(update, ctx, t):
-        return
-    parts = unpack(query.data)
+    t, parts = press
     if len(parts) != 3 or parts[1] != "a":
         await alert(update, t("buttons.expired"))
         return
@@ -125,13 +134,10 @@ async def export_command(update: Update, ctx: BotContext) -> None:
 
 async def export_button(update: Update, ctx: BotContext) -> None:
     """ex:<kind> (organiser re-checked on every press)."""
-    query = update.callback_query
-    if query is None:
+    press = await organiser_press(update, ctx)
+    if press is None:
         return
-    t = await ctx.translator(update)
-    if not await is_organiser_or_refuse(update, ctx, t):
-        return
-    parts = unpack(query.data)
+    t, parts = press
     if len(parts) != 2 or parts[1] not in KINDS:
         await alert(update, t("buttons.expired"))
         return
@@ -203,13 +209,10 @@ async def csv_document(update: Update, ctx: BotContext) -> None:
 
 async def import_button(update: Update, ctx: BotContext) -> None:
     """im:<token>: import the validated file (organiser re-checked)."""
-    query = update.callback_query
-    if query is None:
+    press = await organiser_press(update, ctx)
+    if press is None:
         return
-    t = await ctx.translator(update)
-    if not await is_organiser_or_refuse(update, ctx, t):
-        return
-    parts = unpack(query.data)
+    t, parts = press
     pending = ctx.user_data.get(IMPORTS_KEY, {}) if ctx.user_data is not None else {}
     text = pending.pop(parts[1], None) if len(parts) == 2 else None
     if text is None:

@@ -102,17 +102,9 @@ async def send_rendered(bot: Bot, chat_id: int, rendered: Rendered, *, paid: boo
             reply_markup=rendered.markup,
             allow_paid_broadcast=paid or None,
         )
-    elif rendered.attachment_kind == "photo":
-        await bot.send_photo(
-            chat_id,
-            document,
-            caption=rendered.text or None,
-            parse_mode=ParseMode.HTML,
-            reply_markup=rendered.markup,
-            allow_paid_broadcast=paid or None,
-        )
     else:
-        await bot.send_document(
+        send_file = bot.send_photo if rendered.attachment_kind == "photo" else bot.send_document
+        await send_file(
             chat_id,
             document,
             caption=rendered.text or None,
