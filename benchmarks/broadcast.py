@@ -53,10 +53,10 @@ from bot.app import (
 )
 from bot.clock import SystemClock
 from bot.pacing import Pacer
-from core.outbox import OutgoingMessage
-from core.people import NOTICE_VERSION, Person
-from core.profile import Profile
-from core.taxonomy import Keyword
+from core.outbox.model import OutgoingMessage
+from core.people.person import NOTICE_VERSION, Person
+from core.people.profile import Profile
+from core.reference.taxonomy import Keyword
 from storage.engine import create_engine, is_sqlite, session_factory
 from storage.migrate import downgrade, upgrade
 from storage.rows import PersonRow, ProfileRow

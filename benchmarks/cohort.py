@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.match_rank import read_profiles as bot_read_profiles
 from core.matching import Judgement, MatchProfile, Publication
-from core.taxonomy import Term, all_terms
+from core.reference.taxonomy import Term, all_terms
 
 GENERIC_WORDS = """
     analysis approach architecture array bandwidth benchmark calibration cavity characterisation

@@ -19,7 +19,7 @@ import random
 import time
 from collections.abc import Callable
 
-from core.scheduling import Problem, Report, Want, greedy, optimise, validate
+from core.schedule.optimiser import Problem, Report, Want, greedy, optimise, validate
 
 
 def generate(

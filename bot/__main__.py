@@ -16,9 +16,9 @@ from telegram.error import TelegramError
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, config_path, load_settings, require_token
 from bot.logs import setup_logging
-from core.invites import deep_link
-from core.onboarding import create_invites
-from core.schedule_build import BuildResult
+from core.people.invites import deep_link
+from core.people.onboarding import create_invites
+from core.schedule.builder import BuildResult
 from handlers.services import Services
 from storage.engine import create_engine
 from storage.migrate import upgrade
@@ -267,7 +267,7 @@ async def _invites(settings: Settings, count: int) -> list[str]:
 def _attendees_import(settings: Settings, path: str, dry_run: bool) -> int:
     from pathlib import Path
 
-    from core.registrations import import_registrations
+    from core.people.registrations import import_registrations
 
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
@@ -298,8 +298,8 @@ def _attendees_import(settings: Settings, path: str, dry_run: bool) -> int:
 def _invites_export(settings: Settings, out: str) -> int:
     from pathlib import Path
 
-    from core.exports import to_csv
-    from core.registrations import invite_list
+    from core.feedback.exports import to_csv
+    from core.people.registrations import invite_list
 
     async def go() -> tuple[str, list[Any]]:
         username = await _bot_username(settings)
@@ -319,7 +319,7 @@ def _invites_export(settings: Settings, out: str) -> int:
 async def _purge(settings: Settings, days: int, dry_run: bool) -> int:
     from datetime import timedelta
 
-    from core.privacy import purge
+    from core.privacy.rights import purge
 
     if days < 0:
         return _fail("--older-than must be 0 or more days")
@@ -337,7 +337,7 @@ async def _purge(settings: Settings, days: int, dry_run: bool) -> int:
 
 
 async def _organisers_add(settings: Settings, telegram_id: int) -> int:
-    from core.onboarding import add_organiser
+    from core.people.onboarding import add_organiser
 
     if telegram_id <= 0:
         return _fail("ID must be a positive Telegram user id")
@@ -348,7 +348,7 @@ async def _organisers_add(settings: Settings, telegram_id: int) -> int:
 
 
 async def _export_rows(settings: Settings, kind: str) -> tuple[list[str], list[list[str]]]:
-    from core.exports import export
+    from core.feedback.exports import export
 
     async with _services(settings) as services:
         return await export(services.uow, kind, settings.event.timezone)
@@ -357,7 +357,7 @@ async def _export_rows(settings: Settings, kind: str) -> tuple[list[str], list[l
 def _export(settings: Settings, kind: str, out: str) -> int:
     from pathlib import Path
 
-    from core.exports import to_csv
+    from core.feedback.exports import to_csv
 
     header, rows = asyncio.run(_export_rows(settings, kind))
     Path(out).write_bytes(to_csv(header, rows))
@@ -379,8 +379,8 @@ def schedule_figures(result: BuildResult) -> list[str]:
 
 
 async def _schedule_build(settings: Settings, round_key: str, apply: bool) -> int:
-    from core.errors import NotFound
-    from core.schedule_build import build_schedule
+    from core.reference.errors import NotFound
+    from core.schedule.builder import build_schedule
 
     try:
         async with _services(settings) as services:
@@ -411,9 +411,9 @@ async def _schedule_build(settings: Settings, round_key: str, apply: bool) -> in
 
 async def _event_load(settings: Settings, path: str, force: bool) -> int:
     from bot.event_file import EventFileError, load_event_file
-    from core.booking import calendar_for
-    from core.meetings import BookingError
-    from core.programme import load_event
+    from core.event.loading import load_event
+    from core.meetings.booking import calendar_for
+    from core.meetings.model import BookingError
 
     try:
         event = load_event_file(path)

@@ -18,18 +18,18 @@ from bot.charts import render_charts, render_survey_charts
 from bot.clock import SystemClock
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
-from core import followup
-from core.attendance import Agenda
-from core.booking import Booking, calendar_for
-from core.broadcasts import Broadcasts
+from core.feedback import followup
+from core.feedback.survey_flow import SurveyFlow
 from core.matching import MatchPreferences
-from core.meetings import MeetingRules
-from core.onboarding import AccessPolicy, load_organisers
-from core.outbox import DeliveryPolicy
-from core.partners import Matchmaker, MatchSettings
+from core.meetings.booking import Booking, calendar_for
+from core.meetings.model import MeetingRules
+from core.outbox.model import DeliveryPolicy
+from core.outbox.reminders import ReminderSettings, run_digests
+from core.outreach.broadcasts import Broadcasts
+from core.partners.suggestions import Matchmaker, MatchSettings
+from core.people.onboarding import AccessPolicy, load_organisers
 from core.ports import Clock
-from core.reminders import ReminderSettings, run_digests
-from core.survey_flow import SurveyFlow
+from core.programme.agenda import Agenda
 from handlers import (
     agenda,
     broadcast,

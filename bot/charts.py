@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from zoneinfo import ZoneInfo
 
-from core.stats import Stats
-from core.survey_flow import Results
+from core.feedback.stats import Stats
+from core.feedback.survey_flow import Results
 
 
 def render_charts(stats: Stats, timezone: str) -> list[tuple[str, bytes]]:

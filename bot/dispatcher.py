@@ -15,9 +15,9 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.pacing import Pacer
-from core.delivery import Delivery, claim_batch, record_outcomes
-from core.onboarding import UowFactory
-from core.outbox import DeliveryPolicy, OutboxRow, Outcome
+from core.outbox.delivery import Delivery, claim_batch, record_outcomes
+from core.outbox.model import DeliveryPolicy, OutboxRow, Outcome
+from core.people.onboarding import UowFactory
 from core.ports import Clock
 from handlers.i18n import Translator
 from handlers.outgoing import render, send_rendered

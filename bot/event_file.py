@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
-from core.event import Desk, Event, Round, Session
-from core.survey import (
+from core.event.model import Desk, Event, Round, Session
+from core.feedback.survey import (
     DEFAULT_MAX_LENGTH,
     KINDS,
     MAX_OPTIONS,
@@ -28,7 +28,7 @@ from core.survey import (
     QuestionKind,
     Survey,
 )
-from core.survey import KEY_PATTERN as SURVEY_KEY_PATTERN
+from core.feedback.survey import KEY_PATTERN as SURVEY_KEY_PATTERN
 
 #: A position inside the parsed document, as pydantic reports it: ("rounds", 1, "slot_minutes").
 Loc = tuple[str | int, ...]

@@ -7,19 +7,19 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from core.agenda import Attendance
-from core.event import Session
-from core.interests import Interest, InterestKind
-from core.invites import Invite
-from core.meetings import ConsultDesk, Meeting, MeetingRequest, Slot, SlotKind
-from core.outbox import OutboxRow, Status
-from core.people import Consent, Person
-from core.profile import Profile
+from core.event.model import Session
+from core.meetings.model import ConsultDesk, Meeting, MeetingRequest, Slot, SlotKind
+from core.outbox.model import OutboxRow, Status
+from core.partners.interests import Interest, InterestKind
+from core.people.invites import Invite
+from core.people.person import Consent, Person
+from core.people.profile import Profile
+from core.programme.attendance import Attendance
 
 if TYPE_CHECKING:
-    from core.broadcasts import Broadcast, BroadcastStatus
-    from core.registrations import Registration
-    from core.survey import Survey
+    from core.feedback.survey import Survey
+    from core.outreach.broadcasts import Broadcast, BroadcastStatus
+    from core.people.registrations import Registration
 
 
 class Clock(Protocol):

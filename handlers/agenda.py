@@ -10,8 +10,8 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core.agenda import Attendance, SessionView, now_and_next
-from core.errors import NotConsented, NotFound
+from core.programme.attendance import Attendance, SessionView, now_and_next
+from core.reference.errors import NotConsented, NotFound
 from handlers.callbacks import as_int, pack, unpack
 from handlers.common import Button, ack, alert, clip, reply
 from handlers.context import BotContext

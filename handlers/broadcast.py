@@ -16,10 +16,10 @@ from telegram.ext import (
     filters,
 )
 
-from core.broadcasts import AUDIENCES, Broadcast, Report
-from core.errors import NotFound
-from core.outbox import OutgoingMessage
-from core.profile import SECTORS
+from core.outbox.model import OutgoingMessage
+from core.outreach.broadcasts import AUDIENCES, Broadcast, Report
+from core.people.profile import SECTORS
+from core.reference.errors import NotFound
 from handlers.callbacks import as_int, pack
 from handlers.common import ack, alert, reply
 from handlers.context import BotContext

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from core.onboarding import find_person
-from core.people import language_from_telegram
+from core.people.onboarding import find_person
+from core.people.person import language_from_telegram
 from handlers.i18n import Translator
 from handlers.services import Services
 

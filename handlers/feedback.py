@@ -15,10 +15,11 @@ from telegram.ext import (
     filters,
 )
 
-from core import followup, outcomes
-from core.errors import InvalidAnswer, NotAllowed, NotConsented, NotFound
-from core.survey import Question
-from core.survey_flow import Progress, SurveyClosed
+from core.feedback import followup
+from core.feedback.survey import Question
+from core.feedback.survey_flow import Progress, SurveyClosed
+from core.meetings import outcomes
+from core.reference.errors import InvalidAnswer, NotAllowed, NotConsented, NotFound
 from handlers.callbacks import as_int, pack, unpack
 from handlers.common import Button, ack, alert, clip, reply
 from handlers.context import BotContext

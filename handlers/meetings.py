@@ -17,9 +17,9 @@ from telegram.ext import (
     filters,
 )
 
-from core.booking import free_slots_for
-from core.errors import NotAllowed, NotConsented, NotFound
-from core.meetings import BookingError, Meeting, Slot
+from core.meetings.booking import free_slots_for
+from core.meetings.model import BookingError, Meeting, Slot
+from core.reference.errors import NotAllowed, NotConsented, NotFound
 from handlers.callbacks import as_int, pack, unpack
 from handlers.common import Button, ack, alert, chunk, clip, reply
 from handlers.context import BotContext

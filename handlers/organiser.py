@@ -6,13 +6,13 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from core import followup
-from core.errors import NotFound
-from core.exports import KINDS, export, to_csv
-from core.names import find_people
-from core.registrations import ImportReport, import_registrations
-from core.schedule_build import BuildResult, build_schedule
-from core.stats import compute
+from core.feedback import followup
+from core.feedback.exports import KINDS, export, to_csv
+from core.feedback.stats import compute
+from core.people.registrations import ImportReport, import_registrations
+from core.people.search import find_people
+from core.reference.errors import NotFound
+from core.schedule.builder import BuildResult, build_schedule
 from handlers.callbacks import pack, unpack
 from handlers.common import ack, alert, reply
 from handlers.context import BotContext

@@ -10,7 +10,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ParseMode
 
-from core.outbox import OutgoingMessage
+from core.outbox.model import OutgoingMessage
 from handlers.i18n import Safe, Translator
 
 

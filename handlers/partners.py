@@ -7,12 +7,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core.errors import NotConsented, NotFound
-from core.interests import InterestKind
 from core.matching import Reason
-from core.partners import Card, Filters, ProfileIncomplete
-from core.profile import Profile
-from core.taxonomy import term_by_id
+from core.partners.interests import InterestKind
+from core.partners.suggestions import Card, Filters, ProfileIncomplete
+from core.people.profile import Profile
+from core.reference.errors import NotConsented, NotFound
+from core.reference.taxonomy import term_by_id
 from handlers.callbacks import as_int, pack, unpack
 from handlers.common import Button, ack, alert, clip, reply
 from handlers.context import BotContext

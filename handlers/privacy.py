@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core import privacy, profile_editing
-from core.errors import InvalidAnswer, NotConsented
-from core.people import NOTICE_VERSION
-from core.profile import VISIBILITIES
+from core.people import editing as profile_editing
+from core.people.person import NOTICE_VERSION
+from core.people.profile import VISIBILITIES
+from core.privacy import rights as privacy
+from core.reference.errors import InvalidAnswer, NotConsented
 from handlers.callbacks import pack, unpack
 from handlers.common import Button, ack, alert, reply
 from handlers.context import BotContext

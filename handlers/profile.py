@@ -5,10 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from core import profile_editing
-from core.countries import COMMON_COUNTRY_CODES, country_by_code
-from core.errors import InvalidAnswer, NotConsented, NotFound
-from core.profile import (
+from core.people import editing as profile_editing
+from core.people.profile import (
     CAREER_STAGES,
     FIELD_NAMES,
     FIELDS,
@@ -18,7 +16,9 @@ from core.profile import (
     Profile,
     spec,
 )
-from core.taxonomy import Keyword, term_by_id
+from core.reference.countries import COMMON_COUNTRY_CODES, country_by_code
+from core.reference.errors import InvalidAnswer, NotConsented, NotFound
+from core.reference.taxonomy import Keyword, term_by_id
 from handlers.callbacks import as_int, pack, unpack
 from handlers.common import Button, ack, alert, chunk, clip, reply
 from handlers.context import BotContext

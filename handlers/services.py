@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from core.attendance import Agenda
-from core.booking import Booking
-from core.broadcasts import Broadcasts
-from core.onboarding import AccessPolicy, UowFactory
-from core.partners import Matchmaker
+from core.feedback.stats import Stats
+from core.feedback.survey_flow import Results, SurveyFlow
+from core.meetings.booking import Booking
+from core.outreach.broadcasts import Broadcasts
+from core.partners.suggestions import Matchmaker
+from core.people.onboarding import AccessPolicy, UowFactory
 from core.ports import Clock
-from core.stats import Stats
-from core.survey_flow import Results, SurveyFlow
+from core.programme.agenda import Agenda
 
 
 @dataclass(slots=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core import onboarding, profile_editing
-from core.errors import NotConsented
-from core.onboarding import Arrival
-from core.people import LANGUAGES, NOTICE_VERSION
+from core.people import editing as profile_editing
+from core.people import onboarding
+from core.people.onboarding import Arrival
+from core.people.person import LANGUAGES, NOTICE_VERSION
+from core.reference.errors import NotConsented
 from handlers.callbacks import pack, unpack
 from handlers.common import ack, reply
 from handlers.context import BotContext

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.agenda import Attendance
-from core.event import Session
+from core.event.model import Session
+from core.programme.attendance import Attendance
 from storage.rows import AttendanceRow, SessionRow
 
 

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.broadcasts import Broadcast, BroadcastStatus
-from core.outbox import OutgoingMessage
-from core.profile import Publication
-from core.registrations import Registration
-from core.taxonomy import Keyword
+from core.outbox.model import OutgoingMessage
+from core.outreach.broadcasts import Broadcast, BroadcastStatus
+from core.people.profile import Publication
+from core.people.registrations import Registration
+from core.reference.taxonomy import Keyword
 from storage.rows import BroadcastRow, OrganiserRow, RegistrationRow
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.meetings import (
+from core.meetings.model import (
     BookingError,
     ConsultDesk,
     Meeting,

@@ -12,12 +12,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.interests import Interest, InterestKind
-from core.invites import Invite
-from core.outbox import OutboxRow, OutgoingMessage, Status
-from core.people import NOTICE_VERSION, Consent, Person
-from core.profile import Profile, Publication
-from core.taxonomy import Keyword
+from core.outbox.model import OutboxRow, OutgoingMessage, Status
+from core.partners.interests import Interest, InterestKind
+from core.people.invites import Invite
+from core.people.person import NOTICE_VERSION, Consent, Person
+from core.people.profile import Profile, Publication
+from core.reference.taxonomy import Keyword
 from storage.rows import (
     ConsentRow,
     ImpressionRow,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.survey import Option, Question, Survey
+from core.feedback.survey import Option, Question, Survey
 from storage.rows import FollowUpRow, SurveyAnswerRow, SurveyResponseRow, SurveyRow
 
 

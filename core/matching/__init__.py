@@ -17,7 +17,7 @@ from core.matching.evaluation import (
     precision_at_k,
     random_baseline,
 )
-from core.profile import Publication
+from core.people.profile import Publication
 
 __all__ = [
     "GAINS",

@@ -35,7 +35,6 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from core.countries import delegation
 from core.matching.index import (
     NOVELTY_DAMPING,
     OFFER_TOPIC_SHARE,
@@ -61,8 +60,9 @@ from core.matching.text import (
     token_text,
     words,
 )
-from core.profile import Publication
-from core.taxonomy import term_by_id
+from core.people.profile import Publication
+from core.reference.countries import delegation
+from core.reference.taxonomy import term_by_id
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -22,7 +22,7 @@ from itertools import repeat
 import numpy as np
 import numpy.typing as npt
 
-from core.taxonomy import all_terms, term_by_id, terms_in_text
+from core.reference.taxonomy import all_terms, term_by_id, terms_in_text
 
 TERM_PREFIX = "term:"
 AREA_PREFIX = "area:"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from core.calendar import escape_text, fold, ics_event
+from core.reference.calendar import escape_text, fold, ics_event
 
 KST = timezone(timedelta(hours=9), "KST")
 CEST = timezone(timedelta(hours=2), "CEST")

@@ -6,7 +6,7 @@ from importlib.resources import files
 
 import pytest
 
-from core.countries import (
+from core.reference.countries import (
     COMMON_COUNTRY_CODES,
     Country,
     all_countries,
@@ -232,7 +232,9 @@ def test_every_country_resolves_by_its_names_and_code() -> None:
 
 
 def test_every_alias_resolves_to_its_own_country() -> None:
-    data = json.loads(files("core.data").joinpath("countries.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        files("core.reference.data").joinpath("countries.json").read_text(encoding="utf-8")
+    )
     for item in data["countries"]:
         for alias in [item["alpha3"], *item["aliases"]]:
             assert _code(alias) == item["code"], alias

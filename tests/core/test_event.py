@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from core.event import (
+from core.event.model import (
     SLOT_KEY_MAX,
     Desk,
     Event,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.names import romanize, search
+from core.people.search import romanize, search
 
 PEOPLE = [
     (1, "이서연"),

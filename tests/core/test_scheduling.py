@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import scheduling
-from core.scheduling import Assignment, Problem, Report, Want, greedy, optimise, validate
+from core.schedule import optimiser as scheduling
+from core.schedule.optimiser import Assignment, Problem, Report, Want, greedy, optimise, validate
 
 SLOTS = ("s1", "s2", "s3")
 

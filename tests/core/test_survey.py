@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.errors import InvalidAnswer
-from core.survey import (
+from core.feedback.survey import (
     Option,
     Question,
     QuestionSummary,
     Survey,
     summarise,
 )
+from core.reference.errors import InvalidAnswer
 
 OPENS = datetime(2025, 4, 11, 15, 0, tzinfo=UTC)
 CLOSES = datetime(2025, 4, 25, 21, 59, tzinfo=UTC)

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from core.taxonomy import (
+from core.reference.taxonomy import (
     Keyword,
     all_terms,
     match_term,

@@ -4,9 +4,9 @@ flood control, and organisers only."""
 from __future__ import annotations
 
 from bot.app import dispatcher_of
-from core.delivery import claim_batch
-from core.people import Person
-from core.profile import Profile
+from core.outbox.delivery import claim_batch
+from core.people.person import Person
+from core.people.profile import Profile
 from handlers.broadcast import refresh_progress
 
 ORG = 9000
@@ -108,7 +108,7 @@ async def test_documents_paid_mode_and_stored_organisers(make_bot, tmp_path, mon
     await newcomer.command("broadcast")
     assert newcomer.last().text == "This command is for the event's organisers."
 
-    from core.onboarding import add_organiser, load_organisers
+    from core.people.onboarding import add_organiser, load_organisers
 
     assert await add_organiser(bot.services.uow, ORG + 1, now=bot.clock.now())
     assert not await add_organiser(bot.services.uow, ORG + 1, now=bot.clock.now())

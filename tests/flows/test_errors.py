@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from core import profile_editing
+from core.people import editing as profile_editing
 
 
 async def test_unexpected_error_is_logged_with_update_id_and_user_is_answered(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core import followup
+from core.feedback import followup
 from tests.flows.test_meetings import request_from_jiwoo, setup
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.onboarding import create_invites
+from core.people.onboarding import create_invites
 
 
 async def test_invite_mode_admits_only_invited_accounts(make_bot):

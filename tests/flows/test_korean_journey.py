@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from bot.event_file import load_event_file
-from core.booking import calendar_for
-from core.programme import load_event
+from core.event.loading import load_event
+from core.meetings.booking import calendar_for
 from tests.flows.test_exports import onboard_korean
 from tests.flows.test_meetings import EXAMPLE
 from tests.flows.test_partners import ANNA

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.event_file import load_event_file, parse_event_toml
-from core.booking import calendar_for
-from core.meetings import BookingError
-from core.programme import load_event
+from core.event.loading import load_event
+from core.meetings.booking import calendar_for
+from core.meetings.model import BookingError
 from tests.flows.test_partners import ANNA, JIWOO, MIRROR
 from tests.support.journeys import onboard
 
@@ -221,7 +221,7 @@ async def test_organiser_builds_and_applies_a_round_schedule(make_bot):
     users = await setup(bot)
     now = bot.clock.now()
     mm, uow = bot.services.matchmaker, bot.services.uow
-    from core.interests import InterestKind
+    from core.partners.interests import InterestKind
 
     for a, b in ((1, 2), (2, 1), (4, 2), (2, 4), (1, 4)):  # 1-2 and 2-4 are mutual; 1→4 is not
         await mm.decide(uow, a, b, InterestKind.SAVED, now=now)

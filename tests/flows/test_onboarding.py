@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.profile import Profile
+from core.people.profile import Profile
 from tests.support.journeys import DEFAULT_ANSWERS, onboard
 
 

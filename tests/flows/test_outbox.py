@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 import bot.dispatcher as dispatcher_module
 from bot.app import dispatcher_of
-from core.delivery import claim_batch, enqueue
-from core.outbox import DeliveryPolicy, OutgoingMessage, Status
+from core.outbox.delivery import claim_batch, enqueue
+from core.outbox.model import DeliveryPolicy, OutgoingMessage, Status
 from storage.rows import OutboxRowModel
 from tests.support.journeys import onboard
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.privacy import purge
+from core.privacy.rights import purge
 from storage.base import Base
 from storage.privacy_repo import PERSON_COLUMNS
 from tests.flows.test_meetings import request_from_jiwoo, setup

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.survey import Option, Question, Survey
+from core.feedback.survey import Option, Question, Survey
 from tests.support.journeys import onboard
 
 OPENS = datetime(2025, 4, 11, 15, 0, tzinfo=UTC)

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.booking import Booking, calendar_for
-from core.errors import NotAllowed
-from core.meetings import BookingError, MeetingRules, RequestStatus, Slot, SlotKind
-from core.people import Person
-from core.profile import Profile
+from core.meetings.booking import Booking, calendar_for
+from core.meetings.model import BookingError, MeetingRules, RequestStatus, Slot, SlotKind
+from core.people.person import Person
+from core.people.profile import Profile
+from core.reference.errors import NotAllowed
 from storage.engine import create_engine, session_factory
 from storage.uow import SqlUnitOfWorkFactory
 

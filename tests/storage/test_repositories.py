@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from core.invites import Invite
-from core.outbox import OutboxRow, OutgoingMessage, Status
-from core.people import Consent, Person
-from core.profile import Profile
-from core.taxonomy import Keyword
+from core.outbox.model import OutboxRow, OutgoingMessage, Status
+from core.people.invites import Invite
+from core.people.person import Consent, Person
+from core.people.profile import Profile
+from core.reference.taxonomy import Keyword
 from storage.engine import create_engine, session_factory
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from core.booking import Booking, calendar_for
-from core.meetings import MeetingRules
-from core.people import Person
-from core.profile import Profile
+from core.meetings.booking import Booking, calendar_for
+from core.meetings.model import MeetingRules
+from core.people.person import Person
+from core.people.profile import Profile
 from storage.engine import create_engine, session_factory
 from storage.uow import SqlUnitOfWorkFactory
 

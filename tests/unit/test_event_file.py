@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.event_file import EventFileError, load_event_file, parse_event_toml
-from core.event import Event
+from core.event.model import Event
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO_ROOT / "examples" / "korea-eu-quantum-forum.toml"

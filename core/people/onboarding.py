@@ -1,0 +1,261 @@
+"""Use cases for arriving at the bot: access by invite, consent to the notice, language choice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from core.people.invites import Invite, looks_like_code, new_code
+from core.people.person import LANGUAGES, NOTICE_VERSION, Consent, Person
+from core.people.profile import Profile
+from core.ports import UnitOfWork
+from core.reference.errors import NotConsented
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+class Arrival(StrEnum):
+    """What /start should show next."""
+
+    DENIED = "denied"
+    INVITE_INVALID = "invite_invalid"
+    INVITE_USED = "invite_used"
+    NEEDS_CONSENT = "needs_consent"
+    RESUME_PROFILE = "resume_profile"
+    WELCOME_BACK = "welcome_back"
+
+
+@dataclass(frozen=True, slots=True)
+class StartResult:
+    """The outcome of /start, with what the handler needs to render it."""
+
+    arrival: Arrival
+    person: Person | None = None
+    next_field: str | None = None
+    #: The profile was filled in from the organisers' registration import.
+    prefilled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AccessPolicy:
+    """Who may use the bot: everyone, or invited accounts and organisers."""
+
+    mode: str = "open"
+    organiser_ids: frozenset[int] = frozenset()
+    #: Organisers added at run time (`forumbot organisers add`), reloaded by a job.
+    stored: set[int] = field(default_factory=set)
+
+    def is_organiser(self, telegram_id: int) -> bool:
+        """Organisers always get in; checked on the server for every organiser action."""
+        return telegram_id in self.organiser_ids or telegram_id in self.stored
+
+    def all_organisers(self) -> set[int]:
+        """Config and stored organisers together."""
+        return set(self.organiser_ids) | self.stored
+
+
+async def _has_access(uow: UnitOfWork, telegram_id: int, policy: AccessPolicy) -> bool:
+    if policy.mode != "invite" or policy.is_organiser(telegram_id):
+        return True
+    return await uow.invites.for_user(telegram_id) is not None
+
+
+async def start(
+    uow_factory: UowFactory,
+    *,
+    telegram_id: int,
+    payload: str | None,
+    policy: AccessPolicy,
+    now: datetime,
+) -> StartResult:
+    """Bind an invite if one is given, check access, then decide between consent and profile."""
+    async with uow_factory() as uow:
+        bound_problem: Arrival | None = None
+        if payload and looks_like_code(payload):
+            invite = await uow.invites.get(payload)
+            if invite is None:
+                bound_problem = Arrival.INVITE_INVALID
+            elif invite.used_by is None:
+                if await uow.invites.for_user(telegram_id) is None:
+                    await uow.invites.bind(payload, telegram_id, now)
+            elif invite.used_by != telegram_id:
+                bound_problem = Arrival.INVITE_USED
+        elif payload and policy.mode == "invite":
+            bound_problem = Arrival.INVITE_INVALID
+        await uow.commit()
+        if not await _has_access(uow, telegram_id, policy):
+            return StartResult(bound_problem or Arrival.DENIED)
+        person = await uow.people.get(telegram_id)
+        if person is None or not person.has_current_consent():
+            return StartResult(Arrival.NEEDS_CONSENT, person)
+        if person.unreachable_at is not None:
+            # They are talking to us again, so they unblocked the bot.
+            person.unreachable_at = None
+            await uow.people.save(person)
+            await uow.commit()
+        profile = await uow.profiles.get(telegram_id) or Profile(telegram_id)
+        nxt = profile.next_unanswered()
+        if nxt is not None:
+            person.awaiting_field, person.awaiting_mode = nxt, "onboarding"
+            await uow.people.save(person)
+            await uow.commit()
+            return StartResult(Arrival.RESUME_PROFILE, person, nxt)
+        return StartResult(Arrival.WELCOME_BACK, person)
+
+
+async def accept_consent(
+    uow_factory: UowFactory,
+    *,
+    telegram_id: int,
+    language: str,
+    policy: AccessPolicy,
+    now: datetime,
+    notice_version: int = NOTICE_VERSION,
+) -> StartResult:
+    """Record consent (time and notice version) and open the profile questions."""
+    async with uow_factory() as uow:
+        if not await _has_access(uow, telegram_id, policy):
+            return StartResult(Arrival.DENIED)
+        person = await uow.people.get(telegram_id)
+        if person is None:
+            person = Person(telegram_id, language, notice_version, now)
+            await uow.people.add(person)
+        else:
+            person.consent_version, person.consented_at = notice_version, now
+        await uow.consents.add(Consent(telegram_id, notice_version, True, now))
+        profile = await uow.profiles.get(telegram_id)
+        prefilled = False
+        if profile is None:
+            profile = Profile(telegram_id)
+            prefilled = await _prefill(uow, profile, telegram_id, now)
+            await uow.profiles.save(profile)
+        nxt = profile.next_unanswered()
+        person.awaiting_field = nxt
+        person.awaiting_mode = "onboarding" if nxt else None
+        await uow.people.save(person)
+        await uow.commit()
+        return StartResult(
+            Arrival.RESUME_PROFILE if nxt else Arrival.WELCOME_BACK, person, nxt, prefilled
+        )
+
+
+async def _prefill(uow: UnitOfWork, profile: Profile, telegram_id: int, now: datetime) -> bool:
+    """Copy what the organisers imported for this invite into a new profile."""
+    invite = await uow.invites.for_user(telegram_id)
+    registration = await uow.registrations.by_invite(invite.code) if invite else None
+    if registration is None:
+        return False
+    profile.full_name = registration.name
+    profile.organisation = registration.organisation or None
+    profile.country = registration.country
+    profile.sector = registration.sector
+    profile.expertise = list(registration.expertise)
+    profile.offers = registration.offers or None
+    profile.seeks = registration.seeks or None
+    profile.publications = list(registration.publications)
+    registration.telegram_id = telegram_id
+    await uow.registrations.save(registration, now)
+    return True
+
+
+async def decline_consent(
+    uow_factory: UowFactory,
+    *,
+    telegram_id: int,
+    now: datetime,
+    notice_version: int = NOTICE_VERSION,
+) -> None:
+    """Store nothing new; for someone who had agreed to an older notice, log the refusal."""
+    async with uow_factory() as uow:
+        person = await uow.people.get(telegram_id)
+        if person is not None:
+            await uow.consents.add(Consent(telegram_id, notice_version, False, now))
+            person.awaiting_field = person.awaiting_mode = None
+            await uow.people.save(person)
+            await uow.commit()
+
+
+async def set_language(uow_factory: UowFactory, *, telegram_id: int, language: str) -> bool:
+    """Persist the language choice of a consented person; False when there is nobody to store."""
+    if language not in LANGUAGES:
+        raise ValueError(language)
+    async with uow_factory() as uow:
+        person = await uow.people.get(telegram_id)
+        if person is None or not person.has_current_consent():
+            return False
+        person.language = language
+        await uow.people.save(person)
+        await uow.commit()
+        return True
+
+
+def valid_timezone(name: str) -> str | None:
+    """The canonical IANA name, or None when Python's zone database does not know it."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    cleaned = name.strip().replace(" ", "_")
+    if not cleaned or len(cleaned) > 64 or ".." in cleaned or cleaned.startswith("/"):
+        return None
+    try:
+        ZoneInfo(cleaned)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+    return cleaned
+
+
+async def set_timezone(uow_factory: UowFactory, *, telegram_id: int, name: str | None) -> bool:
+    """Store the zone a remote participant follows the event from (None = the event's own)."""
+    async with uow_factory() as uow:
+        person = await require_person(uow, telegram_id)
+        person.timezone = name
+        await uow.people.save(person)
+        await uow.commit()
+        return True
+
+
+async def load_organisers(uow_factory: UowFactory, policy: AccessPolicy) -> set[int]:
+    """Refresh the stored organisers into the policy (start-up and every minute)."""
+    async with uow_factory() as uow:
+        stored = await uow.organisers.all()
+    policy.stored.clear()
+    policy.stored.update(stored)
+    return stored
+
+
+async def add_organiser(uow_factory: UowFactory, telegram_id: int, *, now: datetime) -> bool:
+    """Store an organiser; False when they were one already."""
+    async with uow_factory() as uow:
+        added = await uow.organisers.add(telegram_id, now)
+        await uow.commit()
+        return added
+
+
+async def find_person(uow_factory: UowFactory, telegram_id: int) -> Person | None:
+    """The consented person behind an update, if any (for language and role decisions)."""
+    async with uow_factory() as uow:
+        person = await uow.people.get(telegram_id)
+        if person is None or not person.has_current_consent():
+            return None
+        return person
+
+
+async def require_person(uow: UnitOfWork, telegram_id: int) -> Person:
+    """The consented person, or NotConsented: nothing is processed without consent."""
+    person = await uow.people.get(telegram_id)
+    if person is None or not person.has_current_consent():
+        raise NotConsented()
+    return person
+
+
+async def create_invites(uow_factory: UowFactory, *, count: int, now: datetime) -> list[str]:
+    """Mint `count` fresh single-use codes."""
+    if count < 1 or count > 10_000:
+        raise ValueError("count must be between 1 and 10000")
+    codes = [new_code() for _ in range(count)]
+    async with uow_factory() as uow:
+        for code in codes:
+            await uow.invites.add(Invite(code, now))
+        await uow.commit()
+    return codes
