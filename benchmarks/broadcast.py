@@ -59,7 +59,7 @@ from core.people.profile import Profile
 from core.reference.taxonomy import Keyword
 from storage.engine import create_engine, is_sqlite, session_factory
 from storage.migrate import downgrade, upgrade
-from storage.rows import PersonRow, ProfileRow
+from storage.people.rows import PersonRow, ProfileRow
 from storage.uow import SqlUnitOfWorkFactory
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.harness import settings_for

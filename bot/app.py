@@ -30,20 +30,17 @@ from core.partners.suggestions import Matchmaker, MatchSettings
 from core.people.onboarding import AccessPolicy, load_organisers
 from core.ports import Clock
 from core.programme.agenda import Agenda
-from handlers import (
-    agenda,
-    broadcast,
-    feedback,
-    meetings,
-    organiser,
-    partners,
-    privacy,
-    profile,
-    start,
-)
 from handlers import help as help_
+from handlers import organiser
 from handlers.context import SERVICES_KEY, BotContext
+from handlers.feedback import survey as feedback
 from handlers.help import bot_commands, menu_languages
+from handlers.meetings import booking as meetings
+from handlers.outreach import broadcast
+from handlers.partners import cards as partners
+from handlers.people import profile, start
+from handlers.privacy import rights as privacy
+from handlers.programme import agenda
 from handlers.services import Services
 from storage.engine import create_engine, session_factory
 from storage.uow import SqlUnitOfWorkFactory

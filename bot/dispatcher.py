@@ -20,7 +20,7 @@ from core.outbox.model import DeliveryPolicy, OutboxRow, Outcome
 from core.people.onboarding import UowFactory
 from core.ports import Clock
 from handlers.i18n import Translator
-from handlers.outgoing import render, send_rendered
+from handlers.outbox.rendering import render, send_rendered
 
 log = logging.getLogger(__name__)
 

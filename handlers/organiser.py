@@ -17,7 +17,7 @@ from handlers.callbacks import pack, unpack
 from handlers.common import ack, alert, reply
 from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
-from handlers.profile import other_message
+from handlers.people.profile import other_message
 
 PRIVATE = filters.ChatType.PRIVATE
 

@@ -7,19 +7,16 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.agenda_repo import SqlAgenda
-from storage.broadcasts_repo import SqlBroadcasts, SqlOrganisers, SqlRegistrations
-from storage.meetings_repo import SqlMeetings, SqlOutcomes
-from storage.privacy_repo import SqlPrivacy
-from storage.repositories import (
-    SqlConsents,
-    SqlInterests,
-    SqlInvites,
-    SqlOutbox,
-    SqlPeople,
-    SqlProfiles,
-)
-from storage.survey_repo import SqlFollowUps, SqlSurvey
+from storage.feedback.repositories import SqlFollowUps, SqlSurvey
+from storage.meetings.outcomes import SqlOutcomes
+from storage.meetings.repository import SqlMeetings
+from storage.outbox.repository import SqlOutbox
+from storage.outreach.repository import SqlBroadcasts
+from storage.partners.repository import SqlInterests
+from storage.people.organisers import SqlOrganisers, SqlRegistrations
+from storage.people.repositories import SqlConsents, SqlInvites, SqlPeople, SqlProfiles
+from storage.privacy.repository import SqlPrivacy
+from storage.programme.repository import SqlAgenda
 
 
 class SqlUnitOfWork:

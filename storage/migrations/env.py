@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import storage.rows  # noqa: F401  (registers the tables on Base.metadata)
+import storage.tables  # noqa: F401  (registers the tables on Base.metadata)
 from storage.base import Base
 from storage.engine import create_engine
 

@@ -7,7 +7,7 @@ from bot.app import dispatcher_of
 from core.outbox.delivery import claim_batch
 from core.people.person import Person
 from core.people.profile import Profile
-from handlers.broadcast import refresh_progress
+from handlers.outreach.broadcast import refresh_progress
 
 ORG = 9000
 

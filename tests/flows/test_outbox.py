@@ -11,7 +11,7 @@ import bot.dispatcher as dispatcher_module
 from bot.app import dispatcher_of
 from core.outbox.delivery import claim_batch, enqueue
 from core.outbox.model import DeliveryPolicy, OutgoingMessage, Status
-from storage.rows import OutboxRowModel
+from storage.outbox.rows import OutboxRowModel
 from tests.support.journeys import onboard
 
 

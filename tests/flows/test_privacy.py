@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.privacy.rights import purge
 from storage.base import Base
-from storage.privacy_repo import PERSON_COLUMNS
+from storage.privacy.repository import PERSON_COLUMNS
 from tests.flows.test_meetings import request_from_jiwoo, setup
 
 

@@ -17,8 +17,8 @@ from handlers.callbacks import as_int, pack, unpack
 from handlers.common import Button, ack, alert, clip, reply
 from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
-from handlers.meetings import start_request
-from handlers.profile import consent_first, country_name, keyword_labels
+from handlers.meetings.booking import start_request
+from handlers.people.profile import consent_first, country_name, keyword_labels
 
 PRIVATE = filters.ChatType.PRIVATE
 SEEN_KEY = "partners_seen"

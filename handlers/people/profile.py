@@ -175,7 +175,7 @@ async def show_done(update: Update, ctx: BotContext, t: Translator, *, welcome_b
 
 
 async def consent_first(update: Update, ctx: BotContext, t: Translator) -> None:
-    from handlers.start import send_notice
+    from handlers.people.start import send_notice
 
     await reply(update, t("consent.required"))
     await send_notice(update, ctx, t)

@@ -1,4 +1,4 @@
-"""Repository for the survey definition, responses and answers."""
+"""Repositories for the survey definition, responses and answers, and the follow-up."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.feedback.survey import Option, Question, Survey
-from storage.rows import FollowUpRow, SurveyAnswerRow, SurveyResponseRow, SurveyRow
+from storage.feedback.rows import FollowUpRow, SurveyAnswerRow, SurveyResponseRow, SurveyRow
 
 
 def survey_to_json(survey: Survey) -> dict[str, Any]:

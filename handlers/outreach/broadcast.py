@@ -25,7 +25,7 @@ from handlers.common import ack, alert, reply
 from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
 from handlers.organiser import is_organiser_or_refuse, organiser_press
-from handlers.outgoing import render, send_rendered
+from handlers.outbox.rendering import render, send_rendered
 from handlers.services import Services
 
 PRIVATE = filters.ChatType.PRIVATE

@@ -14,7 +14,7 @@ from handlers.callbacks import pack, unpack
 from handlers.common import ack, reply
 from handlers.context import BotContext
 from handlers.i18n import Translator
-from handlers.profile import ask_field, consent_first, show_card, show_done
+from handlers.people.profile import ask_field, consent_first, show_card, show_done
 
 PRIVATE = filters.ChatType.PRIVATE
 

@@ -9,16 +9,11 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import Base
-from storage.rows import (
-    ImpressionRow,
-    InterestRow,
-    InviteRow,
-    MeetingRequestRow,
-    OutboxRowModel,
-    PersonRow,
-    RegistrationRow,
-    SurveyAnswerRow,
-)
+from storage.feedback.rows import SurveyAnswerRow
+from storage.meetings.rows import MeetingRequestRow
+from storage.outbox.rows import OutboxRowModel
+from storage.partners.rows import ImpressionRow, InterestRow
+from storage.people.rows import InviteRow, PersonRow, RegistrationRow
 
 #: Tables whose rows about a person are keyed by one of these columns.
 PERSON_COLUMNS = (

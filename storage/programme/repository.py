@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.event.model import Session
 from core.programme.attendance import Attendance
-from storage.rows import AttendanceRow, SessionRow
+from storage.programme.rows import AttendanceRow, SessionRow
 
 
 def _session(row: SessionRow) -> Session:
