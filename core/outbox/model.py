@@ -19,6 +19,22 @@ class Status(StrEnum):
     DROPPED = "dropped"
 
 
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What a button in a queued message does, in the product's words ("accept meeting request
+    42"); core never writes callback data, the chat layer packs an action into it."""
+
+    #: A name from the chat layer's route table, e.g. "meetings.request.accept".
+    name: str
+    args: tuple[str | int, ...] = ()
+
+    def button(self, key: str, **params: Any) -> dict[str, Any]:
+        """A stored button: label from the catalogue key, press does this action."""
+        data: dict[str, Any] = {"key": key, "action": self.name, "args": list(self.args)}
+        data.update({f"p_{name}": value for name, value in params.items()})
+        return data
+
+
 @dataclass(slots=True)
 class OutgoingMessage:
     """What to send. Text is either literal HTML (`text`) or a catalogue key rendered at send time
@@ -27,7 +43,9 @@ class OutgoingMessage:
     text: str | None = None
     key: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
-    #: Rows of buttons: each button is {"text"| "key": ..., "data": callback data} or {"url": ...}.
+    #: Rows of buttons: each is {"key": catalogue key, "action": name, "args": [...]}
+    #: (see Action.button), or {"key"|"text": ..., "url": ...}. Rows queued before actions
+    #: existed carry {"data": callback data} and still render.
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     #: Optional attachment: {"kind": "document"|"photo", "filename", "mime", "b64"}.
     attachment: dict[str, str] | None = None

@@ -24,7 +24,7 @@ from handlers.callbacks import as_int, pack, unpack
 from handlers.common import Button, ack, alert, chunk, clip, reply
 from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
-from handlers.people.profile import consent_first
+from handlers.people.notice import consent_first
 
 PRIVATE = filters.ChatType.PRIVATE
 DRAFT_KEY = "meeting_draft"

@@ -10,8 +10,9 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ParseMode
 
-from core.outbox.model import OutgoingMessage
+from core.outbox.model import Action, OutgoingMessage
 from handlers.i18n import Safe, Translator
+from handlers.routes import ROUTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,10 @@ def render(
             )
             if "url" in b:
                 built.append(InlineKeyboardButton(label, url=b["url"]))
-            else:
+            elif "action" in b:
+                data = ROUTES.pack(Action(b["action"], tuple(b.get("args") or ())))
+                built.append(InlineKeyboardButton(label, callback_data=data))
+            else:  # queued before core spoke in actions
                 built.append(InlineKeyboardButton(label, callback_data=b["data"]))
         if built:
             rows.append(built)

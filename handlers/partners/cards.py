@@ -18,7 +18,8 @@ from handlers.common import Button, ack, alert, clip, reply
 from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
 from handlers.meetings.booking import start_request
-from handlers.people.profile import consent_first, country_name, keyword_labels
+from handlers.people.notice import consent_first
+from handlers.people.profile import country_name, keyword_labels
 
 PRIVATE = filters.ChatType.PRIVATE
 SEEN_KEY = "partners_seen"

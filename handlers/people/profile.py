@@ -23,6 +23,7 @@ from handlers.callbacks import as_int, pack, unpack
 from handlers.common import Button, ack, alert, chunk, clip, reply
 from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
+from handlers.people.notice import consent_first
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -172,13 +173,6 @@ async def show_done(update: Update, ctx: BotContext, t: Translator, *, welcome_b
         await reply(update, t("start.welcome_back", name=profile.full_name or user.first_name))
         return
     await show_card(update, t, profile, intro=t("profile.done"))
-
-
-async def consent_first(update: Update, ctx: BotContext, t: Translator) -> None:
-    from handlers.people.start import send_notice
-
-    await reply(update, t("consent.required"))
-    await send_notice(update, ctx, t)
 
 
 def _confirmation(t: Translator, name: str, profile: Profile) -> Safe:

@@ -14,24 +14,10 @@ from handlers.callbacks import pack, unpack
 from handlers.common import ack, reply
 from handlers.context import BotContext
 from handlers.i18n import Translator
-from handlers.people.profile import ask_field, consent_first, show_card, show_done
+from handlers.people.notice import consent_first, send_notice
+from handlers.people.profile import ask_field, show_card, show_done
 
 PRIVATE = filters.ChatType.PRIVATE
-
-
-async def send_notice(update: Update, ctx: BotContext, t: Translator) -> None:
-    """The privacy notice with its two buttons; the version travels in the callback data."""
-    text = t("privacy.notice", version=NOTICE_VERSION, event=ctx.services.event_name)
-    await reply(
-        update,
-        text,
-        [
-            [
-                (t("privacy.accept"), pack("cs", "y", NOTICE_VERSION)),
-                (t("privacy.decline"), pack("cs", "n", NOTICE_VERSION)),
-            ]
-        ],
-    )
 
 
 async def start(update: Update, ctx: BotContext) -> None:

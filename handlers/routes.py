@@ -1,0 +1,167 @@
+"""Every button's callback data in one table: pack, parse and pattern per route, within 64 bytes.
+
+A route names what a button does in the product's words (the same name core uses in an
+`Action`), the short prefix and verb it travels as (`mr:a:42`), and the types of its arguments.
+Callback data is never trusted: `parse` gives None for anything that does not fit the route,
+and the handler re-checks on the server that the presser may do it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from core.outbox.model import Action
+
+MAX_BYTES = 64
+SEPARATOR = ":"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text argument of at most `max_length` characters (no ':'), e.g. a slot key."""
+
+    max_length: int
+
+
+#: An argument is an id (int, up to 64 bits) or a short text.
+Arg = type[int] | Text
+Value = int | str
+LONGEST_INT = str(-(2**63))
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One kind of button: `action` is its product name, `prefix`/`verb` its compact form."""
+
+    action: str
+    prefix: str
+    verb: str | None = None
+    args: tuple[Arg, ...] = ()
+
+    @property
+    def head(self) -> str:
+        """The fixed start of this route's callback data."""
+        return self.prefix if self.verb is None else f"{self.prefix}{SEPARATOR}{self.verb}"
+
+    @property
+    def pattern(self) -> str:
+        """The regex a CallbackQueryHandler uses to pick this route's presses."""
+        tail = "" if not self.args else f"{SEPARATOR}.*"
+        return f"^{re.escape(self.head)}{tail}$"
+
+    def pack(self, *values: Value) -> str:
+        """Callback data for one press; refuses values that could not be parsed back."""
+        if len(values) != len(self.args):
+            raise ValueError(f"{self.action}: {len(self.args)} arguments, got {len(values)}")
+        parts = [self.head]
+        for kind, value in zip(self.args, values, strict=True):
+            if not isinstance(kind, Text):
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise ValueError(f"{self.action}: {value!r} is not an id")
+                parts.append(str(value))
+            else:
+                text = str(value)
+                if not text or SEPARATOR in text or len(text) > kind.max_length:
+                    raise ValueError(f"{self.action}: bad text argument {text!r}")
+                parts.append(text)
+        data = SEPARATOR.join(parts)
+        if len(data.encode()) > MAX_BYTES:
+            raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+        return data
+
+    def parse(self, data: str | None) -> tuple[Value, ...] | None:
+        """The arguments of a press on this route, or None for anything else (forged, stale)."""
+        if not data or len(data.encode()) > MAX_BYTES:
+            return None
+        head_parts = self.head.split(SEPARATOR)
+        parts = data.split(SEPARATOR)
+        if parts[: len(head_parts)] != head_parts or len(parts) != len(head_parts) + len(
+            self.args
+        ):
+            return None
+        values: list[Value] = []
+        for kind, raw in zip(self.args, parts[len(head_parts) :], strict=True):
+            if not isinstance(kind, Text):
+                if not re.fullmatch(r"-?\d{1,19}", raw):
+                    return None
+                values.append(int(raw))
+            else:
+                if not raw or len(raw) > kind.max_length:
+                    return None
+                values.append(raw)
+        return tuple(values)
+
+    def longest(self) -> str:
+        """The longest callback data this route can make (what the 64-byte test checks)."""
+        values = [
+            "W" * kind.max_length if isinstance(kind, Text) else LONGEST_INT for kind in self.args
+        ]
+        return SEPARATOR.join([self.head, *values])
+
+
+class RouteTable:
+    """All routes; a second route with the same action or the same prefix and verb is refused."""
+
+    def __init__(self) -> None:
+        self._by_action: dict[str, Route] = {}
+        self._heads: dict[str, Route] = {}
+
+    def add(self, action: str, prefix: str, verb: str | None = None, *args: Arg) -> Route:
+        """Declare a route; fails at import time if it clashes with another."""
+        route = Route(action, prefix, verb, args)
+        if action in self._by_action:
+            raise ValueError(f"route {action!r} declared twice")
+        if SEPARATOR in prefix or (verb is not None and SEPARATOR in verb):
+            raise ValueError(f"{action}: ':' in prefix or verb")
+        for other in self._heads.values():
+            if other.prefix == prefix and (
+                other.verb == verb or other.verb is None or verb is None
+            ):
+                raise ValueError(f"{action!r} clashes with {other.action!r} on {prefix!r}")
+        self._by_action[action] = route
+        self._heads[route.head] = route
+        if len(route.longest().encode()) > MAX_BYTES:
+            raise ValueError(f"{action}: its longest callback data is over {MAX_BYTES} bytes")
+        return route
+
+    def __iter__(self) -> Iterator[Route]:
+        return iter(self._by_action.values())
+
+    def __getitem__(self, action: str) -> Route:
+        return self._by_action[action]
+
+    def __contains__(self, action: object) -> bool:
+        return action in self._by_action
+
+    def pack(self, action: Action) -> str:
+        """Callback data for an action core queued in a message."""
+        return self._by_action[action.name].pack(*action.args)
+
+
+ROUTES = RouteTable()
+add = ROUTES.add
+
+# Each feature declares its routes below, in its own block. The action names are the ones core
+# uses in `Action(...)` for buttons in queued messages; the others are only pressed in replies.
+
+# --- people: consent, language, time zone, profile, visibility ---
+CONSENT_ACCEPT = add("people.consent.accept", "cs", "y", int)  # notice version
+CONSENT_DECLINE = add("people.consent.decline", "cs", "n", int)
+
+# --- partners: suggestion cards ---
+
+# --- meetings: requests, bookings, availability, consultations, reminders, outcomes ---
+
+# --- programme: agenda ---
+
+# --- schedule: the organisers' schedule builder ---
+
+# --- outreach: broadcasts ---
+
+# --- feedback: survey, follow-up, exports ---
+
+# --- privacy: /deleteme ---
+
+# --- organisers: registration import ---
