@@ -267,7 +267,7 @@ async def _invites(settings: Settings, count: int) -> list[str]:
 def _attendees_import(settings: Settings, path: str, dry_run: bool) -> int:
     from pathlib import Path
 
-    from core.people.registrations import import_registrations
+    from core.people.registration_import import import_registrations
 
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
@@ -299,7 +299,7 @@ def _invites_export(settings: Settings, out: str) -> int:
     from pathlib import Path
 
     from core.feedback.exports import to_csv
-    from core.people.registrations import invite_list
+    from core.people.registration_import import invite_list
 
     async def go() -> tuple[str, list[Any]]:
         username = await _bot_username(settings)
@@ -337,7 +337,7 @@ async def _purge(settings: Settings, days: int, dry_run: bool) -> int:
 
 
 async def _organisers_add(settings: Settings, telegram_id: int) -> int:
-    from core.people.onboarding import add_organiser
+    from core.people.access import add_organiser
 
     if telegram_id <= 0:
         return _fail("ID must be a positive Telegram user id")

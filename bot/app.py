@@ -24,10 +24,11 @@ from core.matching import MatchPreferences
 from core.meetings.booking import Booking, calendar_for
 from core.meetings.model import MeetingRules
 from core.outbox.model import DeliveryPolicy
-from core.outbox.reminders import ReminderSettings, run_digests
+from core.outbox.reminders import ReminderSettings
 from core.outreach.broadcasts import Broadcasts
+from core.outreach.digest import run_digests
 from core.partners.suggestions import Matchmaker, MatchSettings
-from core.people.onboarding import AccessPolicy, load_organisers
+from core.people.access import AccessPolicy, load_organisers
 from core.ports import Clock
 from core.programme.agenda import Agenda
 from handlers import help as help_

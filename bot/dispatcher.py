@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot.pacing import Pacer
 from core.outbox.delivery import Delivery, claim_batch, record_outcomes
 from core.outbox.model import DeliveryPolicy, OutboxRow, Outcome
-from core.people.onboarding import UowFactory
+from core.outbox.ports import UowFactory
 from core.ports import Clock
 from handlers.i18n import Translator
 from handlers.outbox.rendering import render, send_rendered

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
-from core.event.model import Desk, Event, Round, Session
+from core.event.model import Desk, Event, Round
 from core.feedback.survey import (
     DEFAULT_MAX_LENGTH,
     KINDS,
@@ -29,6 +29,7 @@ from core.feedback.survey import (
     Survey,
 )
 from core.feedback.survey import KEY_PATTERN as SURVEY_KEY_PATTERN
+from core.programme.sessions import Session
 
 #: A position inside the parsed document, as pydantic reports it: ("rounds", 1, "slot_minutes").
 Loc = tuple[str | int, ...]

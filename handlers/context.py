@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from core.people.onboarding import find_person
+from core.people.access import find_person
 from core.people.person import language_from_telegram
 from handlers.i18n import Translator
 from handlers.services import Services

@@ -9,7 +9,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from core.feedback import followup
 from core.feedback.exports import KINDS, export, to_csv
 from core.feedback.stats import compute
-from core.people.registrations import ImportReport, import_registrations
+from core.people.registration_import import import_registrations
+from core.people.registrations import ImportReport
 from core.people.search import find_people
 from core.reference.errors import NotFound
 from core.schedule.builder import BuildResult, build_schedule

@@ -153,6 +153,8 @@ CONSENT_DECLINE = add("people.consent.decline", "cs", "n", int)
 # --- partners: suggestion cards ---
 
 # --- meetings: requests, bookings, availability, consultations, reminders, outcomes ---
+REMINDER_LATE = add("meetings.reminder.late", "rm", "l", int)  # meeting id
+REMINDER_CANT = add("meetings.reminder.cant", "rm", "x", int)
 
 # --- programme: agenda ---
 

@@ -4,16 +4,57 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from core.feedback.ports import HasFollowUps, HasSurvey
 from core.feedback.stats import Stats
 from core.feedback.survey_flow import Results, SurveyFlow
 from core.meetings.booking import Booking
+from core.meetings.ports import HasMeetings, HasOutcomes
+from core.outbox.ports import HasOutbox
 from core.outreach.broadcasts import Broadcasts
+from core.outreach.ports import HasBroadcasts
+from core.partners.ports import HasInterests
 from core.partners.suggestions import Matchmaker
-from core.people.onboarding import AccessPolicy, UowFactory
-from core.ports import Clock
+from core.people.access import AccessPolicy
+from core.people.ports import (
+    HasConsents,
+    HasInvites,
+    HasOrganisers,
+    HasPeople,
+    HasProfiles,
+    HasRegistrations,
+)
+from core.ports import Clock, Transaction
+from core.privacy.ports import HasPrivacy
 from core.programme.agenda import Agenda
+from core.programme.ports import HasAgenda
+
+
+class WholeUnitOfWork(
+    HasPeople,
+    HasConsents,
+    HasProfiles,
+    HasInvites,
+    HasOrganisers,
+    HasRegistrations,
+    HasOutbox,
+    HasMeetings,
+    HasOutcomes,
+    HasAgenda,
+    HasInterests,
+    HasBroadcasts,
+    HasSurvey,
+    HasFollowUps,
+    HasPrivacy,
+    Transaction,
+    Protocol,
+):
+    """Every feature's repositories in one transaction (storage's unit of work is one)."""
+
+
+UowFactory = Callable[[], WholeUnitOfWork]
 
 
 @dataclass(slots=True)

@@ -7,18 +7,14 @@ from datetime import datetime
 from typing import Literal
 
 from core.event.model import Event, SlotSpec, plan_changes
-from core.meetings.booking import IcsBuilder, dt, forget_follow_ups, ics_attachment
+from core.event.ports import UnitOfWork, UowFactory
+from core.meetings.booking import IcsBuilder, forget_follow_ups, ics_attachment
 from core.meetings.model import BookingError, ConsultDesk, Meeting, Slot, SlotKind
 from core.outbox.delivery import enqueue
-from core.outbox.model import OutgoingMessage
-from core.outbox.reminders import (
-    ReminderSettings,
-    forget_session,
-    remind_session,
-)
-from core.people.onboarding import UowFactory
-from core.ports import UnitOfWork
+from core.outbox.model import OutgoingMessage, dt
+from core.outbox.reminders import ReminderSettings
 from core.programme.attendance import ATTENDING
+from core.programme.reminders import forget_session, remind_session
 
 
 @dataclass(slots=True)

@@ -5,22 +5,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from core.feedback.survey import Survey
+from core.programme.sessions import Session
+from core.reference.utc import as_utc as _utc
 
 SlotKind = Literal["meeting", "consult"]
 
 #: Slot keys are stored in an indexed column and quoted in callback data, so they stay short.
 SLOT_KEY_MAX = 40
-
-
-def _utc(value: datetime, what: str) -> datetime:
-    """Normalise to UTC so equal instants give equal slot keys, whatever offset the caller used."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{what} must be timezone-aware (got naive {value.isoformat()})")
-    return value.astimezone(UTC)
 
 
 def slot_key(owner_key: str, starts_at: datetime) -> str:
@@ -159,34 +154,6 @@ class Desk:
                 location=self.location,
             )
         return tuple(slots)
-
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    """An item of the programme people attend together (plenary, track session, study visit)."""
-
-    key: str
-    title: str
-    track: str
-    room: str
-    starts_at: datetime
-    ends_at: datetime
-    speakers: tuple[str, ...] = ()
-    #: Places for sign-up (None: no limit); only enforced when registration is needed.
-    capacity: int | None = None
-    registration: bool = False
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        """Keep times in UTC and refuse sessions that end before they start or hold nobody."""
-        starts_at = _utc(self.starts_at, "starts_at")
-        ends_at = _utc(self.ends_at, "ends_at")
-        if ends_at <= starts_at:
-            raise ValueError(f"session {self.key!r}: ends_at must be after starts_at")
-        if self.capacity is not None and self.capacity < 1:
-            raise ValueError(f"session {self.key!r}: capacity must be at least 1")
-        object.__setattr__(self, "starts_at", starts_at)
-        object.__setattr__(self, "ends_at", ends_at)
 
 
 @dataclass(frozen=True, slots=True)

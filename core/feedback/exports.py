@@ -7,8 +7,8 @@ import io
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from core.feedback.ports import UowFactory
 from core.meetings.model import MeetingStatus, SlotKind
-from core.people.onboarding import UowFactory
 from core.reference.countries import delegation
 from core.reference.taxonomy import term_by_id
 

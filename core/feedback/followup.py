@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.feedback.ports import UnitOfWork, UowFactory
 from core.meetings.model import MeetingStatus, SlotKind
 from core.outbox.delivery import enqueue
 from core.outbox.model import OutgoingMessage
-from core.people.onboarding import UowFactory, require_person
-from core.ports import UnitOfWork
+from core.people.access import require_person
 from core.reference.errors import NotAllowed, NotFound
 
 PROPOSAL = ("submitted", "planned", "no")

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from core.feedback.ports import UowFactory
 from core.meetings.model import MeetingStatus, RequestStatus, SlotKind
-from core.people.onboarding import UowFactory
 from core.reference.countries import delegation
 from core.reference.taxonomy import term_by_id, terms_in_text
 

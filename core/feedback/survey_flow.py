@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.feedback.ports import UowFactory
 from core.feedback.survey import Question, QuestionSummary, Survey, summarise
 from core.outbox.delivery import enqueue
 from core.outbox.model import OutgoingMessage
-from core.people.onboarding import UowFactory, require_person
+from core.people.access import require_person
 from core.reference.errors import DomainError, InvalidAnswer
 
 FINISHED, OPTED_OUT, STARTED = "finished", "opted_out", "started"

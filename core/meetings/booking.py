@@ -23,12 +23,13 @@ from core.meetings.model import (
     first_free_table,
     request_expiry,
 )
+from core.meetings.ports import UnitOfWork, UowFactory
+from core.meetings.reminders import forget_meeting, remind_meeting
 from core.outbox.delivery import enqueue
-from core.outbox.model import OutgoingMessage
-from core.outbox.reminders import ReminderSettings, forget_meeting, remind_meeting
-from core.people.onboarding import UowFactory, require_person
+from core.outbox.model import OutgoingMessage, dt
+from core.outbox.reminders import ReminderSettings
+from core.people.access import require_person
 from core.people.profile import clean_text
-from core.ports import UnitOfWork
 from core.reference.calendar import ics_event
 from core.reference.errors import NotAllowed, NotFound
 
@@ -69,11 +70,6 @@ def calendar_for(event_name: str) -> IcsBuilder:
         )
 
     return build
-
-
-def dt(moment: datetime) -> dict[str, str]:
-    """A time parameter the outbox renderer formats in the reader's language and zone."""
-    return {"dt": moment.isoformat()}
 
 
 async def _name(uow: UnitOfWork, person: int) -> str:

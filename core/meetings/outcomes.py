@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from core.meetings.model import Meeting, SlotKind
+from core.meetings.ports import UnitOfWork, UowFactory
 from core.outbox.delivery import enqueue
 from core.outbox.model import OutgoingMessage
-from core.people.onboarding import UowFactory, require_person
-from core.ports import UnitOfWork
+from core.people.access import require_person
 from core.reference.errors import NotAllowed, NotFound
 
 #: When the question goes out after the meeting's end.

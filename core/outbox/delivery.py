@@ -14,8 +14,7 @@ from core.outbox.model import (
     Status,
     apply_outcome,
 )
-from core.people.onboarding import UowFactory
-from core.ports import UnitOfWork
+from core.outbox.ports import HasOutbox, UowFactory
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ class Delivery:
 
 
 async def enqueue(
-    uow: UnitOfWork,
+    uow: HasOutbox,
     *,
     recipient_id: int,
     message: OutgoingMessage,

@@ -19,6 +19,11 @@ class Status(StrEnum):
     DROPPED = "dropped"
 
 
+def dt(moment: datetime) -> dict[str, str]:
+    """A time parameter the outbox renderer formats in the reader's language and zone."""
+    return {"dt": moment.isoformat()}
+
+
 @dataclass(frozen=True, slots=True)
 class Action:
     """What a button in a queued message does, in the product's words ("accept meeting request

@@ -11,9 +11,9 @@ from core.meetings.model import RequestStatus
 from core.outbox.delivery import enqueue
 from core.outbox.model import OutgoingMessage
 from core.partners.interests import POSITIVE, Interest, InterestKind
-from core.people.onboarding import UowFactory, require_person
+from core.partners.ports import UnitOfWork, UowFactory
+from core.people.access import require_person
 from core.people.profile import Profile
-from core.ports import UnitOfWork
 from core.reference.countries import delegation
 from core.reference.errors import NotFound
 from core.reference.taxonomy import term_by_id

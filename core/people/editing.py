@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.people.onboarding import UowFactory, require_person
+from core.people.access import require_person
 from core.people.person import Person
+from core.people.ports import UowFactory
 from core.people.profile import FIELD_NAMES, VISIBILITIES, Profile, parse_answer, spec
 from core.reference.errors import InvalidAnswer, NotFound
 

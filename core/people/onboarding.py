@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from core.people.access import AccessPolicy, require_person
 from core.people.invites import Invite, looks_like_code, new_code
 from core.people.person import LANGUAGES, NOTICE_VERSION, Consent, Person
+from core.people.ports import UnitOfWork, UowFactory
 from core.people.profile import Profile
-from core.ports import UnitOfWork
-from core.reference.errors import NotConsented
-
-UowFactory = Callable[[], UnitOfWork]
 
 
 class Arrival(StrEnum):
@@ -36,24 +33,6 @@ class StartResult:
     next_field: str | None = None
     #: The profile was filled in from the organisers' registration import.
     prefilled: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class AccessPolicy:
-    """Who may use the bot: everyone, or invited accounts and organisers."""
-
-    mode: str = "open"
-    organiser_ids: frozenset[int] = frozenset()
-    #: Organisers added at run time (`forumbot organisers add`), reloaded by a job.
-    stored: set[int] = field(default_factory=set)
-
-    def is_organiser(self, telegram_id: int) -> bool:
-        """Organisers always get in; checked on the server for every organiser action."""
-        return telegram_id in self.organiser_ids or telegram_id in self.stored
-
-    def all_organisers(self) -> set[int]:
-        """Config and stored organisers together."""
-        return set(self.organiser_ids) | self.stored
 
 
 async def _has_access(uow: UnitOfWork, telegram_id: int, policy: AccessPolicy) -> bool:
@@ -213,40 +192,6 @@ async def set_timezone(uow_factory: UowFactory, *, telegram_id: int, name: str |
         await uow.people.save(person)
         await uow.commit()
         return True
-
-
-async def load_organisers(uow_factory: UowFactory, policy: AccessPolicy) -> set[int]:
-    """Refresh the stored organisers into the policy (start-up and every minute)."""
-    async with uow_factory() as uow:
-        stored = await uow.organisers.all()
-    policy.stored.clear()
-    policy.stored.update(stored)
-    return stored
-
-
-async def add_organiser(uow_factory: UowFactory, telegram_id: int, *, now: datetime) -> bool:
-    """Store an organiser; False when they were one already."""
-    async with uow_factory() as uow:
-        added = await uow.organisers.add(telegram_id, now)
-        await uow.commit()
-        return added
-
-
-async def find_person(uow_factory: UowFactory, telegram_id: int) -> Person | None:
-    """The consented person behind an update, if any (for language and role decisions)."""
-    async with uow_factory() as uow:
-        person = await uow.people.get(telegram_id)
-        if person is None or not person.has_current_consent():
-            return None
-        return person
-
-
-async def require_person(uow: UnitOfWork, telegram_id: int) -> Person:
-    """The consented person, or NotConsented: nothing is processed without consent."""
-    person = await uow.people.get(telegram_id)
-    if person is None or not person.has_current_consent():
-        raise NotConsented()
-    return person
 
 
 async def create_invites(uow_factory: UowFactory, *, count: int, now: datetime) -> list[str]:

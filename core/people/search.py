@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
-from core.people.onboarding import UowFactory
+from core.people.ports import UowFactory
 
 _INITIALS = [
     "g",

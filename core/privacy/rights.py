@@ -10,7 +10,8 @@ from typing import Any
 
 from core.meetings.booking import Booking
 from core.meetings.model import BookingError, MeetingStatus
-from core.people.onboarding import UowFactory, require_person
+from core.people.access import require_person
+from core.privacy.ports import UowFactory
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.outbox.delivery import enqueue
-from core.outbox.model import OutgoingMessage
-from core.outbox.reminders import ReminderSettings, dt, forget_session, remind_session
-from core.people.onboarding import UowFactory, require_person
-from core.ports import UnitOfWork
+from core.outbox.model import OutgoingMessage, dt
+from core.outbox.reminders import ReminderSettings
+from core.people.access import require_person
 from core.programme.attendance import ATTENDING, Attendance, SessionView, first_status
+from core.programme.ports import UnitOfWork, UowFactory
+from core.programme.reminders import forget_session, remind_session
 from core.reference.errors import NotFound
 
 

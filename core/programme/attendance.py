@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from core.event.model import Session
+from core.programme.sessions import Session
 
 
 class Attendance(StrEnum):

@@ -6,17 +6,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.meetings import outcomes
-from core.meetings.booking import IcsBuilder, dt, ics_attachment
+from core.meetings.booking import IcsBuilder, ics_attachment
 from core.meetings.model import BookingError, Meeting, MeetingRules, MeetingStatus, SlotKind
+from core.meetings.reminders import remind_meeting
 from core.outbox.delivery import enqueue
-from core.outbox.model import OutgoingMessage
-from core.outbox.reminders import ReminderSettings, remind_meeting
+from core.outbox.model import OutgoingMessage, dt
+from core.outbox.reminders import ReminderSettings
 from core.partners.interests import POSITIVE
 from core.partners.suggestions import Matchmaker
-from core.people.onboarding import UowFactory
 from core.people.profile import Profile
 from core.reference.errors import NotFound
 from core.schedule.optimiser import Problem, Report, Want, greedy, optimise
+from core.schedule.ports import UowFactory
 
 
 def _full_name(profile: Profile | None) -> str:

@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 
 from core.outbox.model import OutgoingMessage
-from core.outreach.broadcasts import AUDIENCES, Broadcast, Report
+from core.outreach.model import AUDIENCES, Broadcast, Report
 from core.people.profile import SECTORS
 from core.reference.errors import NotFound
 from handlers.callbacks import as_int, pack

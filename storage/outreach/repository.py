@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.outbox.model import OutgoingMessage
-from core.outreach.broadcasts import Broadcast, BroadcastStatus
+from core.outreach.model import Broadcast, BroadcastStatus
 from storage.outreach.rows import BroadcastRow
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.event.model import Session
 from core.programme.attendance import Attendance
+from core.programme.sessions import Session
 from storage.programme.rows import AttendanceRow, SessionRow
 
 

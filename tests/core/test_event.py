@@ -12,11 +12,11 @@ from core.event.model import (
     Desk,
     Event,
     Round,
-    Session,
     SlotSpec,
     plan_changes,
     slot_key,
 )
+from core.programme.sessions import Session
 
 CEST = timezone(timedelta(hours=2))
 

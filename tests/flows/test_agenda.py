@@ -9,7 +9,8 @@ from pathlib import Path
 from bot.event_file import load_event_file, parse_event_toml
 from core.event.loading import load_event
 from core.meetings.booking import calendar_for
-from core.outbox.reminders import meeting_prefix, run_digests
+from core.meetings.reminders import meeting_prefix
+from core.outreach.digest import run_digests
 from tests.flows.test_meetings import request_from_jiwoo, setup
 from tests.support.journeys import onboard
 

@@ -108,7 +108,7 @@ async def test_documents_paid_mode_and_stored_organisers(make_bot, tmp_path, mon
     await newcomer.command("broadcast")
     assert newcomer.last().text == "This command is for the event's organisers."
 
-    from core.people.onboarding import add_organiser, load_organisers
+    from core.people.access import add_organiser, load_organisers
 
     assert await add_organiser(bot.services.uow, ORG + 1, now=bot.clock.now())
     assert not await add_organiser(bot.services.uow, ORG + 1, now=bot.clock.now())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.__main__ import main
-from core.people.registrations import import_registrations
+from core.people.registration_import import import_registrations
 
 CSV = """name,email,organisation,country,delegation,sector,expertise,offers,seeks
 Anna de Vries,anna@tudelft.nl,Delft University of Technology,Nederland,EU,Academia,"cryo-CMOS, QKD",Cryo-CMOS control electronics,A QKD testbed
