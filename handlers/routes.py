@@ -84,7 +84,7 @@ class Route:
         values: list[Value] = []
         for kind, raw in zip(self.args, parts[len(head_parts) :], strict=True):
             if not isinstance(kind, Text):
-                if not re.fullmatch(r"-?\d{1,19}", raw):
+                if not re.fullmatch(r"-?[0-9]{1,19}", raw):
                     return None
                 values.append(int(raw))
             else:

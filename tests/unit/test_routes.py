@@ -1,0 +1,132 @@
+"""The callback route table: every button fits Telegram's 64 bytes and forged data is refused."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from core.outbox.model import Action
+from handlers.routes import MAX_BYTES, ROUTES, Route, RouteTable, Text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_route_fits_64_bytes_at_its_longest() -> None:
+    for route in ROUTES:
+        assert len(route.longest().encode()) <= MAX_BYTES, route.action
+
+
+@pytest.mark.parametrize("route", list(ROUTES), ids=lambda r: r.action)
+def test_pack_and_parse_round_trip(route: Route) -> None:
+    values = tuple(
+        "k" * arg.max_length if isinstance(arg, Text) else -(2**63) for arg in route.args
+    )
+    data = route.pack(*values)
+    assert route.parse(data) == values
+    assert route.parse(data + ":1") is None
+
+
+def test_forged_and_stale_data_is_refused() -> None:
+    table = RouteTable()
+    accept = table.add("meetings.request.accept", "mr", "a", int)
+    slot = table.add("meetings.pick.slot", "mq", "t", Text(40))
+    assert accept.parse("mr:a:42") == (42,)
+    for forged in ("", "mr", "mr:a", "mr:a:", "mr:a:x", "mr:a:1:2", "mr:d:42", "mx:a:42",
+                   "mr:a:" + "9" * 30, "mr:a:4 2", "mr:a:١٢"):
+        assert accept.parse(forged) is None, forged
+    assert slot.parse("mq:t:" + "k" * 41) is None
+    assert slot.parse("mq:t:room@20260101T0900") == ("room@20260101T0900",)
+    assert accept.parse(None) is None
+
+
+def test_packing_refuses_what_could_not_come_back() -> None:
+    table = RouteTable()
+    accept = table.add("meetings.request.accept", "mr", "a", int)
+    slot = table.add("meetings.pick.slot", "mq", "t", Text(40))
+    with pytest.raises(ValueError):
+        accept.pack("42")
+    with pytest.raises(ValueError):
+        accept.pack(True)
+    with pytest.raises(ValueError):
+        slot.pack("a:b")
+    with pytest.raises(ValueError):
+        slot.pack("")
+    with pytest.raises(ValueError):
+        accept.pack()
+
+
+def test_clashing_or_oversized_routes_fail_at_declaration() -> None:
+    table = RouteTable()
+    table.add("a.one", "aa", "x", int)
+    with pytest.raises(ValueError):
+        table.add("a.one", "ab", "x")
+    with pytest.raises(ValueError):
+        table.add("a.two", "aa", "x")
+    with pytest.raises(ValueError):
+        table.add("a.three", "aa", None, Text(4))
+    with pytest.raises(ValueError):
+        table.add("b.long", "bb", "x", Text(60))
+
+
+def test_patterns_pick_only_their_own_presses() -> None:
+    import re
+
+    table = RouteTable()
+    accept = table.add("meetings.request.accept", "mr", "a", int)
+    decline = table.add("meetings.request.decline", "mr", "d", int)
+    assert re.match(accept.pattern, "mr:a:1")
+    assert not re.match(accept.pattern, "mr:d:1")
+    assert not re.match(decline.pattern, "mr:a:1")
+    assert not re.match(accept.pattern, "mr:ab:1")
+
+
+def _actions_in_core() -> set[str]:
+    names: set[str] = set()
+    for path in (ROOT / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Action"
+            ):
+                first = node.args[0] if node.args else None
+                assert isinstance(first, ast.Constant), f"{path}:{node.lineno}: name not literal"
+                names.add(str(first.value))
+    return names
+
+
+def test_every_action_core_queues_has_a_route() -> None:
+    names = _actions_in_core()
+    assert names, "core queues no button actions?"
+    assert sorted(n for n in names if n not in ROUTES) == []
+
+
+def test_core_writes_no_callback_data() -> None:
+    """Buttons in queued messages carry actions; only the chat layer knows prefixes."""
+    offenders = []
+    for path in (ROOT / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+                if "data" in keys and ("key" in keys or "text" in keys):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_stored_buttons_render_through_the_table() -> None:
+    from core.outbox.model import OutgoingMessage
+    from handlers.i18n import Translator
+    from handlers.outbox.rendering import render
+
+    message = OutgoingMessage(
+        key="reminders.meeting",
+        params={"name": "A", "when": "now", "table": 3, "location": "Hall"},
+        buttons=[[Action("meetings.reminder.late", (7,)).button("reminders.button.late")]],
+    )
+    rendered = render(message, Translator("en"))
+    assert rendered.markup is not None
+    button = rendered.markup.inline_keyboard[0][0]
+    assert button.callback_data == "rm:l:7"
+    assert button.text == Translator("en")("reminders.button.late")
