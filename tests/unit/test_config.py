@@ -1,103 +1,20 @@
-"""Settings loading: lookup order, documented keys and defaults, env overrides, one-line errors."""
+"""Settings loading: lookup order, env overrides, one-line errors that never echo a secret."""
 
 from __future__ import annotations
 
-import os
-import re
-import tomllib
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pydantic import BaseModel, SecretStr
 
-from bot.config import ConfigError, Settings, config_path, load_settings
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO_ROOT / "config.example.toml"
-README = REPO_ROOT / "README.md"
-
-#: Keys whose values config.example.toml deliberately sets to something other than the default.
-EXAMPLE_DIFFERS_FROM_DEFAULT = {"event.name": "Korea-EU Quantum Research Forum"}
-
-SECRET_TOKEN = "7700:SECRET-token-Zq9"
-SECRET_PASSWORD = "hunter2-Zq9"
-
-_SECTION = re.compile(r"^\[(?P<section>[a-z0-9_]+)\]\s*$")
-_KEY_LINE = re.compile(r"^#?\s*(?P<key>[a-z0-9_]+)\s*=")
-_README_ROW = re.compile(r"^\|\s*`(?P<key>[a-z0-9_]+\.[a-z0-9_]+)`\s*\|(?P<default>[^|]*)\|")
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No FORUMBOT_* variable from the caller, and an empty working directory."""
-    for name in [n for n in os.environ if n.upper().startswith("FORUMBOT_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-
-
-def write(path: Path, text: str) -> Path:
-    """Write a TOML file and return its path."""
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def flat(settings: Settings) -> dict[str, Any]:
-    """Settings as {"section.key": plain value}; secrets revealed, empty secrets become None."""
-    out: dict[str, Any] = {}
-    for section in Settings.model_fields:
-        model = getattr(settings, section)
-        assert isinstance(model, BaseModel)
-        for key in type(model).model_fields:
-            value = getattr(model, key)
-            if isinstance(value, SecretStr):
-                value = value.get_secret_value() or None
-            out[f"{section}.{key}"] = value
-    return out
-
-
-def model_keys() -> set[str]:
-    """Every "section.key" the Settings model accepts."""
-    return set(flat(Settings()))
-
-
-def documented_example_lines() -> list[tuple[str, str]]:
-    """("section.key", "key = value") for each key line of config.example.toml, commented or not."""
-    entries: list[tuple[str, str]] = []
-    section = ""
-    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
-        if m := _SECTION.match(line):
-            section = m["section"]
-        elif section and (m := _KEY_LINE.match(line)):
-            entries.append((f"{section}.{m['key']}", line.lstrip("#").strip()))
-    return entries
-
-
-def documented_example_keys() -> set[str]:
-    """Keys in config.example.toml, including the commented-out ones shown as examples."""
-    return {key for key, _ in documented_example_lines()}
-
-
-def readme_defaults() -> dict[str, Any]:
-    """The configuration table in README.md: key → default (TOML literal in backticks, or None)."""
-    table: dict[str, Any] = {}
-    for line in README.read_text(encoding="utf-8").splitlines():
-        if m := _README_ROW.match(line):
-            cell = m["default"].strip()
-            literal = re.fullmatch(r"`([^`]*)`", cell)
-            table[m["key"]] = tomllib.loads(f"v = {literal[1]}")["v"] if literal else None
-    return table
-
-
-def error_for(path: Path | None) -> str:
-    """Load settings expecting a ConfigError; return its single-line message."""
-    with pytest.raises(ConfigError) as info:
-        load_settings(path)
-    message = str(info.value)
-    assert message.strip()
-    assert "\n" not in message, f"error is not one line: {message!r}"
-    return message
-
+from bot.config import Settings, config_path, load_settings
+from tests.support.config_files import (  # noqa: F401  (isolated_config is an autouse fixture)
+    SECRET_PASSWORD,
+    SECRET_TOKEN,
+    error_for,
+    flat,
+    isolated_config,
+    write,
+)
 
 # ------------------------------------------------------------------------ lookup order
 
@@ -146,99 +63,6 @@ def test_forumbot_config_pointing_nowhere_is_an_error(monkeypatch: pytest.Monkey
     message = error_for(config_path(None))
     assert "elsewhere/forumbot.toml" in message
     assert "not found" in message
-
-
-# ------------------------------------------------------------------------ documented keys
-
-
-def test_example_documents_exactly_the_model_keys() -> None:
-    """config.example.toml mentions every key the model has, and no key it does not have."""
-    assert documented_example_keys() == model_keys()
-
-
-@pytest.mark.parametrize(
-    ("key", "line"), documented_example_lines(), ids=[k for k, _ in documented_example_lines()]
-)
-def test_every_documented_key_parses(tmp_path: Path, key: str, line: str) -> None:
-    """Each key line of config.example.toml (commented examples too) loads on its own as written."""
-    section, name = key.split(".")
-    written = tomllib.loads(line)[name]
-    path = write(tmp_path / "config.toml", f"[{section}]\n{line}\n")
-    loaded = flat(load_settings(path))[key]
-    if written == "" and loaded is None:  # an empty secret counts as unset
-        return
-    assert loaded == written
-    assert type(loaded) is type(written) or isinstance(written, int)  # 25 → 25.0 is fine
-
-
-def test_non_default_values_round_trip(tmp_path: Path) -> None:
-    """The core keys, all set to non-default values in one file, are read back as typed."""
-    path = write(
-        tmp_path / "all.toml",
-        f"""
-[telegram]
-token = "{SECRET_TOKEN}"
-api_base_url = "http://127.0.0.1:8081/bot"
-api_file_url = "http://127.0.0.1:8081/file/bot"
-username = "my_forum_bot"
-
-[database]
-url = "postgresql+asyncpg://forum:{SECRET_PASSWORD}@db.example:5432/forumbot"
-
-[organisers]
-telegram_ids = [111, 222333444555]
-
-[event]
-name = "Test Forum 2025"
-timezone = "Asia/Seoul"
-
-[i18n]
-default_language = "ko"
-
-[access]
-mode = "invite"
-
-[outbox]
-max_per_second = 12.5
-poll_interval_seconds = 0.25
-max_attempts = 9
-""",
-    )
-    expected = {
-        "telegram.token": SECRET_TOKEN,
-        "telegram.api_base_url": "http://127.0.0.1:8081/bot",
-        "telegram.api_file_url": "http://127.0.0.1:8081/file/bot",
-        "telegram.username": "my_forum_bot",
-        "database.url": f"postgresql+asyncpg://forum:{SECRET_PASSWORD}@db.example:5432/forumbot",
-        "organisers.telegram_ids": [111, 222333444555],
-        "event.name": "Test Forum 2025",
-        "event.timezone": "Asia/Seoul",
-        "i18n.default_language": "ko",
-        "access.mode": "invite",
-        "outbox.max_per_second": 12.5,
-        "outbox.poll_interval_seconds": 0.25,
-        "outbox.max_attempts": 9,
-    }
-    loaded = flat(load_settings(path))
-    assert {key: loaded[key] for key in expected} == expected
-
-
-def test_readme_table_states_the_model_defaults() -> None:
-    """README.md has one row per key, and its default column is what Settings() gives."""
-    table = readme_defaults()
-    assert set(table) == model_keys(), "README.md's configuration table is out of date"
-    assert table == flat(Settings()), "README.md states a default the model does not have"
-
-
-def test_example_file_loads_with_the_readme_defaults() -> None:
-    """config.example.toml, loaded as is, gives the README defaults (event.name aside)."""
-    table = readme_defaults()
-    loaded = flat(load_settings(EXAMPLE))
-    for key, default in table.items():
-        expected = EXAMPLE_DIFFERS_FROM_DEFAULT.get(key, default)
-        assert loaded[key] == expected, key
-    assert loaded["telegram.token"] is None  # the example's token = "" counts as unset
-    assert isinstance(loaded["outbox.max_per_second"], float)
 
 
 # ------------------------------------------------------------------------ environment
