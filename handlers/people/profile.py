@@ -17,10 +17,10 @@ from handlers.people.questions import (
     show_card,
 )
 from handlers.routes import PROFILE_CHOOSE, PROFILE_CONTINUE, PROFILE_EDIT, PROFILE_SKIP
-from handlers.turns import PRIVATE, Handler, Turn, button, command, message
+from handlers.turns import PRIVATE, ErrorKeys, Handler, Turn, button, command, message
 
 #: A refused button choice is explained by its reason (`invalid.bad_choice`, …).
-BUTTON_ERRORS = {InvalidAnswer: "invalid."}
+BUTTON_ERRORS: ErrorKeys = {InvalidAnswer: "invalid."}
 
 
 async def _invalid(turn: Turn, err: InvalidAnswer) -> None:

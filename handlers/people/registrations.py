@@ -5,16 +5,13 @@ from __future__ import annotations
 from telegram.ext import filters
 
 from core.people.registrations import ImportReport
-from core.reference.errors import NotAllowed
 from handlers.i18n import Safe, Translator
 from handlers.people.profile import other_message
 from handlers.routes import IMPORT
-from handlers.turns import PRIVATE, Handler, Turn, button, message
+from handlers.turns import ORGANISER_ERRORS, PRIVATE, Handler, Turn, button, message
 
 IMPORTS_KEY = "pending_imports"
 MAX_BYTES = 5_000_000
-#: A non-organiser's forged press is refused in core with the organisers' message.
-ORGANISER_ERRORS = {NotAllowed: "organiser.only"}
 
 
 def import_report(t: Translator, report: ImportReport, limit: int = 25) -> Safe:

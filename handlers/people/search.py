@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from core.reference.errors import NotAllowed
 from handlers.i18n import Safe
-from handlers.turns import Handler, Turn, command
-
-#: A non-organiser's forged call is refused in core with the organisers' message.
-ORGANISER_ERRORS = {NotAllowed: "organiser.only"}
+from handlers.turns import ORGANISER_ERRORS, Handler, Turn, command
 
 
 async def find_command(turn: Turn) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.people.onboarding import Arrival
 from core.people.person import LANGUAGES, NOTICE_VERSION
 from core.reference.errors import InvalidAnswer
+from handlers.common import Button
 from handlers.i18n import Translator
 from handlers.people.notice import send_notice
 from handlers.people.questions import ask_field, show_card, welcome_back
@@ -108,7 +109,7 @@ async def timezone_command(turn: Turn) -> None:
     if turn.ctx.args:
         await _apply_timezone(turn, " ".join(turn.ctx.args))
         return
-    rows = [[(t("timezone.event", zone=event_zone), TIMEZONE.pack("event"))]]
+    rows: list[list[Button]] = [[(t("timezone.event", zone=event_zone), TIMEZONE.pack("event"))]]
     rows += [[(zone, TIMEZONE.pack(zone))] for zone in COMMON_ZONES if zone != event_zone]
     await turn.reply(t("timezone.choose", zone=event_zone), rows)
 

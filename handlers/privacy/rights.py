@@ -10,10 +10,10 @@ from core.people.profile import VISIBILITIES
 from core.reference.errors import InvalidAnswer, NotConsented
 from handlers.common import Button
 from handlers.routes import ERASE_CONFIRM, ERASE_KEEP, VISIBILITY_FIELD, VISIBILITY_LEVEL
-from handlers.turns import Handler, Turn, button, command
+from handlers.turns import ErrorKeys, Handler, Turn, button, command
 
 #: A choice that no longer exists (an old keyboard) is treated as an expired button.
-VISIBILITY_ERRORS = {InvalidAnswer: "buttons.expired"}
+VISIBILITY_ERRORS: ErrorKeys = {InvalidAnswer: "buttons.expired"}
 
 
 async def privacy_command(turn: Turn) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from telegram import InputFile
 
 from core.programme.attendance import Attendance, SessionView, now_and_next
-from core.reference.errors import NotAllowed, NotFound
+from core.reference.errors import NotFound
 from handlers.common import Button, clip
 from handlers.i18n import Safe, Translator
 from handlers.routes import (
@@ -21,14 +21,13 @@ from handlers.routes import (
     SESSION_LEAVE,
     Route,
 )
-from handlers.turns import Handler, Turn, TurnHandler, button, command
+from handlers.turns import ORGANISER_ERRORS, ErrorKeys, Handler, Turn, TurnHandler, button, command
 
 PAGE = 6
 VIEW_KEY = "agenda_view"
 VIEWS: dict[str, Route] = {"n": AGENDA_NOW, "d": AGENDA_DAY, "k": AGENDA_TRACKS}
-#: A session gone from the programme; a non-organiser's /waitlist refused again in core.
-SESSION_ERRORS = {NotFound: "meetings.error.gone"}
-ORGANISER_ERRORS = {NotAllowed: "organiser.only"}
+#: A session gone from the programme.
+SESSION_ERRORS: ErrorKeys = {NotFound: "meetings.error.gone"}
 
 
 def _local(turn: Turn, moment: datetime) -> datetime:
