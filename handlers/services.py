@@ -18,6 +18,7 @@ from core.outreach.ports import HasBroadcasts
 from core.partners.ports import HasInterests
 from core.partners.suggestions import Matchmaker
 from core.people.access import AccessPolicy
+from core.people.door import People
 from core.people.ports import (
     HasConsents,
     HasInvites,
@@ -27,8 +28,9 @@ from core.people.ports import (
     HasRegistrations,
 )
 from core.ports import Clock, Transaction
+from core.privacy.door import Privacy
 from core.privacy.ports import HasPrivacy
-from core.programme.agenda import Agenda
+from core.programme.door import Programme
 from core.programme.ports import HasAgenda
 
 
@@ -66,8 +68,12 @@ class Services:
     policy: AccessPolicy
     #: Meeting and consultation use cases (built with the rules from config).
     booking: Booking
-    #: Sessions, subscriptions and waitlists.
-    agenda: Agenda
+    #: Who people are: arriving, consent, profile, search, import, organisers.
+    people: People
+    #: The programme: sessions, subscriptions and waitlists.
+    programme: Programme
+    #: Each person's rights over their data: /mydata, /deleteme, retention.
+    privacy: Privacy
     #: Announcements to segments.
     broadcasts: Broadcasts
     #: The event survey.
@@ -86,3 +92,8 @@ class Services:
     survey_charts: Callable[[Results, str], list[tuple[str, bytes]]] = lambda _r, _l: []
     #: Asks the outbox dispatcher to run soon (after a use case enqueued something).
     wake_outbox: Callable[[], None] = lambda: None
+
+    @property
+    def agenda(self) -> Programme:
+        """The programme door under its former name (still read by the broadcast audiences)."""
+        return self.programme
