@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import _parser, main
+from bot.__main__ import main
+from bot.cli.main import build_parser as _parser
 from storage.migrate import revisions
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_server import FakeBotApiServer
