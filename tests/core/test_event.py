@@ -123,9 +123,9 @@ def test_times_are_kept_in_utc_whatever_offset_the_caller_used() -> None:
     [
         (lambda: morning(starts_at=datetime(2025, 4, 10, 8)), "timezone-aware"),
         (lambda: morning(ends_at=at(8)), "after"),
-        (lambda: morning(tables=0), "at least 1"),
-        (lambda: morning(slot_minutes=0), "at least 1"),
-        (lambda: desk(windows=((at(9), at(8)),)), "end after"),
+        (lambda: morning(tables=0), "between 1 and 1000"),
+        (lambda: morning(slot_minutes=0), "between 5 and 120"),
+        (lambda: desk(windows=((at(9), at(8)),)), "must be after start"),
         (
             lambda: Session(
                 key="s",
