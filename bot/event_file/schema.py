@@ -64,14 +64,14 @@ def _local(value: datetime) -> datetime:
 def _questions(value: list[QuestionTable]) -> list[QuestionTable]:
     """A survey without questions would be sent to everyone and ask nothing."""
     if not value:
-        raise ValueError("must have at least one question: add [[survey.questions]] tables")
+        raise ValueError(f"{survey_rules.NO_QUESTIONS}: add [[survey.questions]] tables")
     return value
 
 
 def _windows(value: list[WindowTable]) -> list[WindowTable]:
     """A desk nobody can book is a mistake, not a feature."""
     if not value:
-        raise ValueError("must list at least one window, e.g. [{start = ..., end = ...}]")
+        raise ValueError(f"{rules.NO_WINDOWS}, e.g. [{{start = ..., end = ...}}]")
     return value
 
 
@@ -198,7 +198,7 @@ def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
 _FILE_NAMES = {"starts_at": "start", "ends_at": "end", "opens_at": "opens", "closes_at": "closes"}
 
 
-def _made(problems: Problems, loc: Loc, make: Callable[[], ValueT]) -> ValueT | None:
+def make_at(problems: Problems, loc: Loc, make: Callable[[], ValueT]) -> ValueT | None:
     """One core object; if core refuses it, the problem is placed at the field core names."""
     try:
         return make()
@@ -262,14 +262,14 @@ def to_event(
         )
 
     made = (
-        [_made(problems, ("rounds", i), partial(round_, r)) for i, r in enumerate(rounds)],
-        [_made(problems, ("desks", i), partial(desk, d)) for i, d in enumerate(desks)],
-        [_made(problems, ("sessions", i), partial(session, s)) for i, s in enumerate(sessions)],
+        [make_at(problems, ("rounds", i), partial(round_, r)) for i, r in enumerate(rounds)],
+        [make_at(problems, ("desks", i), partial(desk, d)) for i, d in enumerate(desks)],
+        [make_at(problems, ("sessions", i), partial(session, s)) for i, s in enumerate(sessions)],
     )
     core_survey = _survey(survey, utc, problems) if survey is not None else None
     if problems.found:
         return None
-    return _made(
+    return make_at(
         problems,
         (),
         lambda: Event(
@@ -292,12 +292,12 @@ def _survey(
     def question(i: int, q: QuestionTable) -> Question | None:
         loc: Loc = ("survey", "questions", i)
         options = [
-            _made(problems, (*loc, "options", j), partial(Option, o.key, o.en, o.ko))
+            make_at(problems, (*loc, "options", j), partial(Option, o.key, o.en, o.ko))
             for j, o in enumerate(q.options or ())
         ]
         if None in options:
             return None
-        return _made(
+        return make_at(
             problems,
             loc,
             lambda: Question(
@@ -314,7 +314,7 @@ def _survey(
     questions = [question(i, q) for i, q in enumerate(table.questions)]
     if None in questions:
         return None
-    return _made(
+    return make_at(
         problems,
         ("survey",),
         lambda: Survey(

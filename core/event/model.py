@@ -140,7 +140,7 @@ class Desk:
         """Refuse a desk nobody could book, and keep times in UTC sorted by start."""
         owner = f"desk {self.key!r}"
         if not self.windows:
-            raise RuleBroken(owner, ("windows",), "must list at least one window")
+            raise RuleBroken(owner, ("windows",), rules.NO_WINDOWS)
         windows: list[tuple[datetime, datetime]] = []
         for i, (start, end) in enumerate(self.windows):
             start_utc, end_utc = _utc(start, "window start"), _utc(end, "window end")

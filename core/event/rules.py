@@ -17,6 +17,8 @@ MAX_DAYS = 31
 SLOT_MINUTES = (5, 120)
 MAX_TABLES = 1000
 ONE_DAY = timedelta(days=1)
+#: A desk nobody can book is a mistake, not a feature.
+NO_WINDOWS = "must list at least one window"
 _INSTANT = timedelta(microseconds=1)
 
 

@@ -26,6 +26,8 @@ RATING_KEYS = tuple(str(n) for n in range(RATING_MIN, RATING_MAX + 1))
 #: A text answer must fit in one Telegram message (4096 characters) when organisers read it.
 TEXT_LIMIT = 4000
 DEFAULT_MAX_LENGTH = 1000
+#: A survey without questions would be sent to everyone and ask nothing.
+NO_QUESTIONS = "must have at least one question"
 
 Answer = str | int | list[str]
 
@@ -210,7 +212,7 @@ class Survey:
             raise RuleBroken("survey", ("closes_at",), problem)
         object.__setattr__(self, "questions", tuple(self.questions))
         if not self.questions:
-            raise RuleBroken("survey", ("questions",), "must have at least one question")
+            raise RuleBroken("survey", ("questions",), NO_QUESTIONS)
         for again, first in repeats([q.key for q in self.questions]):
             raise RuleBroken(
                 "survey",
