@@ -33,6 +33,12 @@ def _data(context: BotContext) -> JobData:
     return job.data
 
 
+def _wake_if(services: Services, queued: object) -> None:
+    """Messages a job queued go out now rather than at the outbox job's next poll."""
+    if queued:
+        services.wake_outbox()
+
+
 async def send_outbox(context: BotContext) -> None:
     """Hand due queued messages to Telegram through the one pacer."""
     await _data(context).dispatcher.run_once()
@@ -41,8 +47,7 @@ async def send_outbox(context: BotContext) -> None:
 async def expire_requests(context: BotContext) -> None:
     """Pending meeting requests past their time expire (and the requester is told)."""
     services = _data(context).services
-    if await services.booking.expire_due(now=services.clock.now()):
-        services.wake_outbox()
+    _wake_if(services, await services.booking.expire_due(now=services.clock.now()))
 
 
 async def refresh_broadcast_progress(context: BotContext) -> None:
@@ -61,8 +66,7 @@ async def reload_organisers(context: BotContext) -> None:
 async def invite_to_survey(context: BotContext) -> None:
     """The survey invitation goes out when the survey opens (once per person)."""
     services = _data(context).services
-    if await services.survey.prompt_due(now=services.clock.now()):
-        services.wake_outbox()
+    _wake_if(services, await services.survey.prompt_due(now=services.clock.now()))
 
 
 async def ask_follow_ups(context: BotContext) -> None:
@@ -79,8 +83,9 @@ async def ask_follow_ups(context: BotContext) -> None:
 async def send_digests(context: BotContext) -> None:
     """The morning digest, sent once per person and day (dedupe keys make re-runs harmless)."""
     services = _data(context).services
-    if await run_digests(services.uow, services.booking.reminders, services.clock.now()):
-        services.wake_outbox()
+    _wake_if(
+        services, await run_digests(services.uow, services.booking.reminders, services.clock.now())
+    )
 
 
 async def refresh_matching(context: BotContext) -> None:

@@ -48,12 +48,15 @@ class Positions:
         return self.lines
 
     def _line(self) -> int:
+        """Line (from 1) of the current position."""
         return bisect_left(self.breaks, self.pos) + 1
 
     def _mark(self, loc: Loc) -> None:
+        """Remember the first line a location appears on."""
         self.lines.setdefault(loc, self._line())
 
     def _skip(self, *, newlines: bool = False) -> None:
+        """Skip blanks and comments (and line breaks, where TOML allows them)."""
         text = self.text
         while self.pos < len(text):
             char = text[self.pos]
@@ -79,6 +82,7 @@ class Positions:
         return path
 
     def _key(self) -> tuple[str, ...]:
+        """A dotted key, bare or quoted: a.b."c" -> ("a", "b", "c")."""
         parts: list[str] = []
         while True:
             self._skip()
@@ -97,6 +101,7 @@ class Positions:
             self.pos += 1
 
     def _pair(self, table: Loc) -> None:
+        """One `key = value` line inside table."""
         name = self._key()
         for depth in range(1, len(name) + 1):
             self._mark((*table, *name[:depth]))
@@ -108,6 +113,7 @@ class Positions:
         self._value((*table, *name))
 
     def _value(self, loc: Loc) -> None:
+        """Skip one value, marking the elements of arrays and the keys of inline tables."""
         char = self.text[self.pos]
         if char == "[":
             self.pos += 1
