@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from datetime import UTC, datetime, time, timedelta
+from datetime import time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ from bot.charts import render_charts, render_survey_charts
 from bot.clock import SystemClock
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
-from core.feedback import followup
+from bot.jobs import JobData, schedule_jobs
 from core.feedback.survey_flow import SurveyFlow
 from core.matching import MatchPreferences
 from core.meetings.booking import Booking, calendar_for
@@ -26,7 +26,6 @@ from core.meetings.model import MeetingRules
 from core.outbox.model import DeliveryPolicy
 from core.outbox.reminders import ReminderSettings
 from core.outreach.broadcasts import Broadcasts
-from core.outreach.digest import run_digests
 from core.partners.suggestions import Matchmaker, MatchSettings
 from core.people.access import AccessPolicy
 from core.people.door import People
@@ -232,63 +231,7 @@ async def _post_init(app: ForumApp) -> None:
     settings: Settings = app.bot_data["settings"]
     services: Services = app.bot_data[SERVICES_KEY]
     if app.bot_data.get("start_dispatcher_job") and app.job_queue is not None:
-        job = app.job_queue.run_repeating(
-            lambda _ctx: dispatcher.run_once(),
-            interval=settings.outbox.poll_interval_seconds,
-            first=0,
-            name="outbox",
-            job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
-        )
-
-        def wake() -> None:
-            if job.job.next_run_time is not None:
-                job.job.modify(next_run_time=datetime.now(UTC))
-
-        services.wake_outbox = wake
-        # Pending meeting requests past their time expire (and the requester is told).
-        app.job_queue.run_repeating(
-            lambda _ctx: _expire(services), interval=60, first=5, name="request-expiry"
-        )
-        # Broadcast progress messages, edited at most every few seconds; the final report.
-        app.job_queue.run_repeating(
-            lambda _ctx: broadcast.refresh_progress(
-                app.bot, services, settings.i18n.default_language
-            ),
-            interval=5,
-            first=5,
-            name="broadcast-progress",
-        )
-        # Organisers added with `forumbot organisers add` take effect within a minute.
-        app.job_queue.run_repeating(
-            lambda _ctx: services.people.load_organisers(),
-            interval=60,
-            first=60,
-            name="organisers",
-        )
-        # The survey invitation goes out when the survey opens (once per person).
-        app.job_queue.run_repeating(
-            lambda _ctx: _survey(services), interval=60, first=15, name="survey"
-        )
-        # The follow-up N days after the event (collaborations and proposals), checked hourly.
-        app.job_queue.run_repeating(
-            lambda _ctx: followup.ask_due(
-                services.uow,
-                settings.feedback.follow_up_days,
-                settings.event.timezone,
-                now=services.clock.now(),
-            ),
-            interval=3600,
-            first=30,
-            name="follow-up",
-        )
-        # The morning digest: checked every minute, sent once per person and day (dedupe keys).
-        app.job_queue.run_repeating(
-            lambda _ctx: _digests(services), interval=60, first=10, name="digest"
-        )
-        # Another process may have changed profiles: rebuild the suggestion index now and then.
-        app.job_queue.run_repeating(
-            lambda _ctx: _invalidate(services), interval=600, first=600, name="matching-refresh"
-        )
+        schedule_jobs(app.job_queue, JobData(services, settings, dispatcher))
     if app.bot_data.get("freeze_heap"):
         freeze_startup_heap()
 
@@ -298,25 +241,6 @@ def freeze_startup_heap() -> None:
     keeps those short (otherwise ~100 ms every few seconds, which stalls fast broadcasts)."""
     gc.collect()
     gc.freeze()
-
-
-async def _expire(services: Services) -> None:
-    if await services.booking.expire_due(now=services.clock.now()):
-        services.wake_outbox()
-
-
-async def _survey(services: Services) -> None:
-    if await services.survey.prompt_due(now=services.clock.now()):
-        services.wake_outbox()
-
-
-async def _digests(services: Services) -> None:
-    if await run_digests(services.uow, services.booking.reminders, services.clock.now()):
-        services.wake_outbox()
-
-
-async def _invalidate(services: Services) -> None:
-    services.matchmaker.invalidate()
 
 
 async def _post_shutdown(app: ForumApp) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from core.event import rules
 from core.feedback.survey import Survey
 from core.programme.sessions import Session
+from core.reference.rules import RuleBroken, after, repeats
 from core.reference.utc import as_utc as _utc
 
 SlotKind = Literal["meeting", "consult"]
@@ -92,12 +94,18 @@ class Round:
 
     def __post_init__(self) -> None:
         """Refuse a round no slot could be booked in, and keep times in UTC."""
+        owner = f"round {self.key!r}"
         starts_at = _utc(self.starts_at, "starts_at")
         ends_at = _utc(self.ends_at, "ends_at")
-        if ends_at <= starts_at:
-            raise ValueError(f"round {self.key!r}: ends_at must be after starts_at")
-        if self.slot_minutes < 1 or self.tables < 1:
-            raise ValueError(f"round {self.key!r}: slot_minutes and tables must be at least 1")
+        problem = after(starts_at, ends_at)
+        if problem:
+            raise RuleBroken(owner, ("ends_at",), problem)
+        for name, problem in (
+            ("slot_minutes", rules.slot_minutes(self.slot_minutes)),
+            ("tables", rules.tables(self.tables)),
+        ):
+            if problem:
+                raise RuleBroken(owner, (name,), problem)
         object.__setattr__(self, "starts_at", starts_at)
         object.__setattr__(self, "ends_at", ends_at)
 
@@ -129,15 +137,20 @@ class Desk:
     expert_telegram_id: int | None = None
 
     def __post_init__(self) -> None:
-        """Refuse empty windows, and keep times in UTC sorted by start."""
+        """Refuse a desk nobody could book, and keep times in UTC sorted by start."""
+        owner = f"desk {self.key!r}"
+        if not self.windows:
+            raise RuleBroken(owner, ("windows",), rules.NO_WINDOWS)
         windows: list[tuple[datetime, datetime]] = []
-        for start, end in self.windows:
+        for i, (start, end) in enumerate(self.windows):
             start_utc, end_utc = _utc(start, "window start"), _utc(end, "window end")
-            if end_utc <= start_utc:
-                raise ValueError(f"desk {self.key!r}: a window must end after it starts")
+            problem = after(start_utc, end_utc)
+            if problem:
+                raise RuleBroken(owner, ("windows", i, "ends_at"), problem)
             windows.append((start_utc, end_utc))
-        if self.slot_minutes < 1:
-            raise ValueError(f"desk {self.key!r}: slot_minutes must be at least 1")
+        problem = rules.slot_minutes(self.slot_minutes)
+        if problem:
+            raise RuleBroken(owner, ("slot_minutes",), problem)
         object.__setattr__(self, "windows", tuple(sorted(windows)))
 
     def slots(self) -> tuple[SlotSpec, ...]:
@@ -172,16 +185,19 @@ class Event:
 
     def __post_init__(self) -> None:
         """Keys name rounds, desks and sessions in one namespace, so slot keys never collide."""
-        seen: set[str] = set()
-        keys: Iterable[str] = (
-            *(r.key for r in self.rounds),
-            *(d.key for d in self.desks),
-            *(s.key for s in self.sessions),
-        )
-        for key in keys:
-            if key in seen:
-                raise ValueError(f"event {self.name!r}: key {key!r} is used twice")
-            seen.add(key)
+        owners: list[tuple[str, int, str]] = [
+            *(("rounds", i, r.key) for i, r in enumerate(self.rounds)),
+            *(("desks", i, d.key) for i, d in enumerate(self.desks)),
+            *(("sessions", i, s.key) for i, s in enumerate(self.sessions)),
+        ]
+        for again, first in repeats([key for _, _, key in owners]):
+            section, index, key = owners[again]
+            raise RuleBroken(
+                f"event {self.name!r}",
+                (section, index, "key"),
+                f"key {key!r} is used twice",
+                first=owners[first][:2],
+            )
 
     def all_slots(self) -> tuple[SlotSpec, ...]:
         """Every meeting and consultation slot, in time order."""

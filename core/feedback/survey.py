@@ -10,6 +10,7 @@ from typing import Literal, get_args
 
 from core.people.profile import clean_text
 from core.reference.errors import InvalidAnswer
+from core.reference.rules import RuleBroken, after, between, blank, repeats
 
 QuestionKind = Literal["rating", "single", "multi", "text"]
 
@@ -25,20 +26,56 @@ RATING_KEYS = tuple(str(n) for n in range(RATING_MIN, RATING_MAX + 1))
 #: A text answer must fit in one Telegram message (4096 characters) when organisers read it.
 TEXT_LIMIT = 4000
 DEFAULT_MAX_LENGTH = 1000
+#: A survey without questions would be sent to everyone and ask nothing.
+NO_QUESTIONS = "must have at least one question"
 
 Answer = str | int | list[str]
 
 
+def key_problem(key: str) -> str | None:
+    """Keys travel two at a time in callback data and name CSV columns, so they are short slugs."""
+    if KEY_PATTERN.fullmatch(key):
+        return None
+    return f'must be 1-24 characters from a-z, 0-9 and "-" (got "{key}")'
+
+
+def kind_problem(kind: str) -> str | None:
+    """Name the four kinds, since the bot asks each kind differently."""
+    if kind in KINDS:
+        return None
+    listed = ", ".join(f'"{known}"' for known in KINDS)
+    return f'must be one of {listed} (got "{kind}")'
+
+
+def options_problem(kind: str, count: int | None) -> str | None:
+    """Choices need 2 to 12 options (None: none given); ratings and texts take none."""
+    if kind in ("single", "multi"):
+        if count is None or not MIN_OPTIONS <= count <= MAX_OPTIONS:
+            return f"{kind} needs {MIN_OPTIONS} to {MAX_OPTIONS} options"
+    elif count:
+        answer = "people rate 1 to 5" if kind == "rating" else "people type their answer"
+        return f"{kind} questions have no options ({answer}): remove it"
+    return None
+
+
+def max_length_problem(value: int) -> str | None:
+    """A text answer must fit in one message when organisers read it."""
+    return between(value, 1, TEXT_LIMIT)
+
+
 def _check_key(key: str, what: str) -> None:
     """Refuse keys that would not survive callback data or a CSV column name."""
-    if not KEY_PATTERN.fullmatch(key):
-        raise ValueError(f'{what} key {key!r} must be 1-24 characters from a-z, 0-9 and "-"')
+    problem = key_problem(key)
+    if problem:
+        raise RuleBroken(what, ("key",), problem)
 
 
 def _check_wording(en: str, ko: str, what: str) -> None:
     """Both languages are shown to someone, so neither may be blank."""
-    if not en.strip() or not ko.strip():
-        raise ValueError(f"{what}: en and ko must both be non-empty")
+    for name, text in (("en", en), ("ko", ko)):
+        problem = blank(text)
+        if problem:
+            raise RuleBroken(what, (name,), problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,24 +110,26 @@ class Question:
 
     def __post_init__(self) -> None:
         """Refuse questions a participant could not answer: no options to pick, or too many."""
+        owner = f"question {self.key!r}"
         _check_key(self.key, "question")
-        if self.kind not in KINDS:
-            raise ValueError(f"question {self.key!r}: unknown kind {self.kind!r}")
-        _check_wording(self.en, self.ko, f"question {self.key!r}")
+        problem = kind_problem(self.kind)
+        if problem:
+            raise RuleBroken(owner, ("kind",), problem)
+        _check_wording(self.en, self.ko, owner)
         object.__setattr__(self, "options", tuple(self.options))
-        if self.kind in ("single", "multi"):
-            if not MIN_OPTIONS <= len(self.options) <= MAX_OPTIONS:
-                raise ValueError(
-                    f"question {self.key!r}: {self.kind} needs {MIN_OPTIONS} to {MAX_OPTIONS} "
-                    f"options (got {len(self.options)})"
-                )
-            keys = [o.key for o in self.options]
-            if len(set(keys)) != len(keys):
-                raise ValueError(f"question {self.key!r}: option keys must be unique")
-        elif self.options:
-            raise ValueError(f"question {self.key!r}: {self.kind} questions have no options")
-        if not 1 <= self.max_length <= TEXT_LIMIT:
-            raise ValueError(f"question {self.key!r}: max_length must be 1 to {TEXT_LIMIT}")
+        problem = options_problem(self.kind, len(self.options))
+        if problem:
+            raise RuleBroken(owner, ("options",), problem)
+        for again, first in repeats([o.key for o in self.options]):
+            raise RuleBroken(
+                owner,
+                ("options", again, "key"),
+                f"option key {self.options[again].key!r} is used twice: keys must be unique",
+                first=("options", first),
+            )
+        problem = max_length_problem(self.max_length)
+        if problem:
+            raise RuleBroken(owner, ("max_length",), problem)
 
     def text(self, language: str) -> str:
         """The question in the reader's language (Korean for "ko", English otherwise)."""
@@ -168,14 +207,19 @@ class Survey:
             if value.tzinfo is None or value.utcoffset() is None:
                 raise ValueError(f"survey {name} must be timezone-aware (got {value.isoformat()})")
             object.__setattr__(self, name, value.astimezone(UTC))
-        if self.closes_at <= self.opens_at:
-            raise ValueError("survey closes_at must be after opens_at")
+        problem = after(self.opens_at, self.closes_at, "opens")
+        if problem:
+            raise RuleBroken("survey", ("closes_at",), problem)
         object.__setattr__(self, "questions", tuple(self.questions))
         if not self.questions:
-            raise ValueError("a survey needs at least one question")
-        keys = [q.key for q in self.questions]
-        if len(set(keys)) != len(keys):
-            raise ValueError("survey question keys must be unique")
+            raise RuleBroken("survey", ("questions",), NO_QUESTIONS)
+        for again, first in repeats([q.key for q in self.questions]):
+            raise RuleBroken(
+                "survey",
+                ("questions", again, "key"),
+                f"question key {self.questions[again].key!r} is used twice: keys must be unique",
+                first=("questions", first),
+            )
 
     def question(self, key: str) -> Question | None:
         """The question with this key, or None for a forged or outdated key."""

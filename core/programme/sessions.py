@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.reference.rules import RuleBroken, after, positive
 from core.reference.utc import as_utc
 
 
@@ -28,9 +29,11 @@ class Session:
         """Keep times in UTC and refuse sessions that end before they start or hold nobody."""
         starts_at = as_utc(self.starts_at, "starts_at")
         ends_at = as_utc(self.ends_at, "ends_at")
-        if ends_at <= starts_at:
-            raise ValueError(f"session {self.key!r}: ends_at must be after starts_at")
-        if self.capacity is not None and self.capacity < 1:
-            raise ValueError(f"session {self.key!r}: capacity must be at least 1")
+        problem = after(starts_at, ends_at)
+        if problem:
+            raise RuleBroken(f"session {self.key!r}", ("ends_at",), problem)
+        problem = positive(self.capacity) if self.capacity is not None else None
+        if problem:
+            raise RuleBroken(f"session {self.key!r}", ("capacity",), problem)
         object.__setattr__(self, "starts_at", starts_at)
         object.__setattr__(self, "ends_at", ends_at)

@@ -17,6 +17,7 @@ from core.event.model import (
     slot_key,
 )
 from core.programme.sessions import Session
+from core.reference.rules import RuleBroken
 
 CEST = timezone(timedelta(hours=2))
 
@@ -123,9 +124,9 @@ def test_times_are_kept_in_utc_whatever_offset_the_caller_used() -> None:
     [
         (lambda: morning(starts_at=datetime(2025, 4, 10, 8)), "timezone-aware"),
         (lambda: morning(ends_at=at(8)), "after"),
-        (lambda: morning(tables=0), "at least 1"),
-        (lambda: morning(slot_minutes=0), "at least 1"),
-        (lambda: desk(windows=((at(9), at(8)),)), "end after"),
+        (lambda: morning(tables=0), "between 1 and 1000"),
+        (lambda: morning(slot_minutes=0), "between 5 and 120"),
+        (lambda: desk(windows=((at(9), at(8)),)), "must be after start"),
         (
             lambda: Session(
                 key="s",
@@ -183,6 +184,21 @@ def test_all_slots_are_in_time_order_across_rounds_and_desks() -> None:
 def test_keys_are_one_namespace_across_rounds_desks_and_sessions() -> None:
     with pytest.raises(ValueError, match="used twice"):
         event(desks=(desk(key="morning"),))
+
+
+def test_refusals_name_the_field_and_the_first_use_so_a_file_loader_can_point_at_them() -> None:
+    with pytest.raises(RuleBroken) as repeated:
+        event(desks=(desk(key="morning"),))
+    assert (repeated.value.field, repeated.value.first) == (("desks", 0, "key"), ("rounds", 0))
+
+    with pytest.raises(RuleBroken) as backwards:
+        desk(windows=((at(8), at(9)), (at(12), at(11))))
+    assert backwards.value.field == ("windows", 1, "ends_at")
+    assert backwards.value.message == "must be after start (2025-04-10 12:00)"
+
+    with pytest.raises(RuleBroken, match="at least one window") as closed:
+        desk(windows=())
+    assert closed.value.field == ("windows",)
 
 
 # --- plan_changes -------------------------------------------------------------------------------

@@ -324,8 +324,8 @@ def test_parsed_answers_summarise_as_they_were_given() -> None:
     [
         (lambda: Option("Yes", "Yes", "네"), "option key"),
         (lambda: Option("x" * 25, "Yes", "네"), "option key"),
-        (lambda: Option("yes", "Yes", " "), "en and ko"),
-        (lambda: Question("q", "choice", "Q", "질문"), "unknown kind"),  # type: ignore[arg-type]
+        (lambda: Option("yes", "Yes", " "), "ko: must not be empty"),
+        (lambda: Question("q", "choice", "Q", "질문"), "kind: must be one of"),  # type: ignore[arg-type]
         (
             lambda: Question("q", "single", "Q", "질문", options=(Option("a", "A", "가"),)),
             "2 to 12",

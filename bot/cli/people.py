@@ -1,0 +1,198 @@
+"""Who may use the bot: `invites`, `attendees import`, `organisers add`, `privacy purge`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from bot.cli.common import bot_username, fail, services_for
+from bot.clock import SystemClock
+from bot.config import Settings
+from core.people.invites import deep_link
+
+if TYPE_CHECKING:
+    from bot.cli.common import Subcommands
+
+
+def add_invites(sub: Subcommands) -> None:
+    """`forumbot invites create|export`."""
+    inv = sub.add_parser(
+        "invites",
+        help="invite links for invite-only events",
+        description='Invite links for access.mode = "invite".',
+    )
+    inv_sub = inv.add_subparsers(dest="invites_command", required=True, metavar="ACTION")
+    create = inv_sub.add_parser(
+        "create",
+        help="mint single-use invite links",
+        description="Create N single-use invite codes and print "
+        "their t.me deep links, one per line.",
+    )
+    create.add_argument("--count", type=int, default=1, help="how many (1-10000, default 1)")
+    create.set_defaults(command_fn=invites_create)
+    inv_export = inv_sub.add_parser(
+        "export",
+        help="personal invite links of imported attendees, for a mail merge",
+        description="Write name, email, link for every imported attendee (CSV, UTF-8 with BOM).",
+    )
+    inv_export.add_argument("--out", required=True, metavar="FILE.csv")
+    inv_export.set_defaults(command_fn=invites_export)
+
+
+def add_attendees(sub: Subcommands) -> None:
+    """`forumbot attendees import`."""
+    attendees = sub.add_parser(
+        "attendees", help="registration import", description="Registrations from a CSV file."
+    )
+    att_sub = attendees.add_subparsers(dest="attendees_command", required=True, metavar="ACTION")
+    imp = att_sub.add_parser(
+        "import",
+        help="validate and import a registration CSV",
+        description="Columns: name, email (required), organisation, country, delegation, sector, "
+        "expertise, offers, seeks, publications (papers separated by ' || ', title "
+        "on the first line). Every row is validated; errors are listed with line "
+        "numbers; valid rows are imported; a re-import updates by email. In invite "
+        "mode each attendee gets a personal invite link.",
+    )
+    imp.add_argument("file", metavar="FILE.csv")
+    imp.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    imp.set_defaults(command_fn=attendees_import)
+
+
+def add_organisers(sub: Subcommands) -> None:
+    """`forumbot organisers add`."""
+    org = sub.add_parser(
+        "organisers",
+        help="organiser accounts",
+        description="Organisers beyond organisers.telegram_ids in the config.",
+    )
+    org_sub = org.add_subparsers(dest="organisers_command", required=True, metavar="ACTION")
+    add = org_sub.add_parser(
+        "add",
+        help="make a Telegram user id an organiser",
+        description="Store an organiser; a running bot picks it up within a minute.",
+    )
+    add.add_argument("telegram_id", type=int, metavar="ID")
+    add.set_defaults(command_fn=organisers_add)
+
+
+def add_privacy(sub: Subcommands) -> None:
+    """`forumbot privacy purge`."""
+    priv = sub.add_parser("privacy", help="data retention", description="Data protection tasks.")
+    priv_sub = priv.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
+    purge = priv_sub.add_parser(
+        "purge",
+        help="erase people who consented more than DAYS ago",
+        description="Erase everyone whose consent is older than DAYS: future meetings are "
+        "cancelled (partners told), personal data deleted, survey answers kept "
+        "anonymised.",
+    )
+    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+    purge.add_argument("--dry-run", action="store_true", help="count only; change nothing")
+    purge.set_defaults(command_fn=privacy_purge)
+
+
+async def _invites(settings: Settings, count: int) -> list[str]:
+    username = await bot_username(settings)
+    async with services_for(settings) as services:
+        codes = await services.people.create_invites(count, now=SystemClock().now())
+    return [deep_link(username, code) for code in codes]
+
+
+def invites_create(settings: Settings, args: argparse.Namespace) -> int:
+    """Mint single-use invite codes and print their deep links."""
+    if not 1 <= args.count <= 10_000:
+        return fail("--count must be between 1 and 10000")
+    for link in asyncio.run(_invites(settings, args.count)):
+        print(link)
+    return 0
+
+
+def invites_export(settings: Settings, args: argparse.Namespace) -> int:
+    """Name, email and personal link of every imported attendee, as CSV."""
+    from pathlib import Path
+
+    from core.feedback.exports import to_csv
+
+    out: str = args.out
+
+    async def go() -> tuple[str, list[Any]]:
+        username = await bot_username(settings)
+        async with services_for(settings) as services:
+            return username, await services.people.registrations.invite_list()
+
+    username, people = asyncio.run(go())
+    rows = [
+        [p.name, p.email, deep_link(username, p.invite_code) if p.invite_code else ""]
+        for p in people
+    ]
+    Path(out).write_bytes(to_csv(["name", "email", "link"], rows))
+    print(f"{len(rows)} invite links -> {out}")
+    return 0
+
+
+def attendees_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Validate a registration CSV, import the valid rows, list the refused ones."""
+    from pathlib import Path
+
+    path: str = args.file
+    dry_run: bool = args.dry_run
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return fail(f"cannot read {path}: {exc}")
+
+    async def go() -> Any:
+        async with services_for(settings) as services:
+            return await services.people.registrations.apply(
+                text,
+                invite_mode=settings.access.mode == "invite",
+                dry_run=dry_run,
+                now=SystemClock().now(),
+            )
+
+    report = asyncio.run(go())
+    verb = "would be" if dry_run else "were"
+    print(
+        f"{report.created} new and {report.updated} updated attendees {verb} imported; "
+        f"{len(report.errors)} line(s) refused"
+    )
+    for line, problem in report.errors:
+        print(f"  line {line}: {problem}")
+    return 0 if not report.errors else 1
+
+
+async def _organisers_add(settings: Settings, telegram_id: int) -> int:
+    if telegram_id <= 0:
+        return fail("ID must be a positive Telegram user id")
+    async with services_for(settings) as services:
+        added = await services.people.add_organiser(telegram_id, now=SystemClock().now())
+    print(f"{telegram_id} is {'now' if added else 'already'} an organiser")
+    return 0
+
+
+def organisers_add(settings: Settings, args: argparse.Namespace) -> int:
+    """Store an organiser beyond those in the config."""
+    return asyncio.run(_organisers_add(settings, args.telegram_id))
+
+
+async def _purge(settings: Settings, days: int, dry_run: bool) -> int:
+    from datetime import timedelta
+
+    if days < 0:
+        return fail("--older-than must be 0 or more days")
+    async with services_for(settings) as services:
+        count = await services.privacy.purge(
+            older_than=timedelta(days=days),
+            now=SystemClock().now(),
+            dry_run=dry_run,
+        )
+    verb = "would be" if dry_run else "were"
+    print(f"{count} people {verb} erased (consent older than {days} days)")
+    return 0
+
+
+def privacy_purge(settings: Settings, args: argparse.Namespace) -> int:
+    """Erase everyone whose consent is older than the given number of days."""
+    return asyncio.run(_purge(settings, args.older_than, args.dry_run))

@@ -1,0 +1,125 @@
+"""The bot's repeating jobs, one named function each, and the one place that schedules them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram.ext import JobQueue
+
+from bot.config import Settings
+from bot.dispatcher import OutboxDispatcher
+from core.feedback import followup
+from core.outreach.digest import run_digests
+from handlers.context import BotContext
+from handlers.outreach import broadcast
+from handlers.services import Services
+
+
+@dataclass(frozen=True, slots=True)
+class JobData:
+    """What every job needs, handed to it by the job queue (no string keys, no closures)."""
+
+    services: Services
+    settings: Settings
+    dispatcher: OutboxDispatcher
+
+
+def _data(context: BotContext) -> JobData:
+    """The JobData the job was scheduled with."""
+    job = context.job
+    assert job is not None and isinstance(job.data, JobData)
+    return job.data
+
+
+def _wake_if(services: Services, queued: object) -> None:
+    """Messages a job queued go out now rather than at the outbox job's next poll."""
+    if queued:
+        services.wake_outbox()
+
+
+async def send_outbox(context: BotContext) -> None:
+    """Hand due queued messages to Telegram through the one pacer."""
+    await _data(context).dispatcher.run_once()
+
+
+async def expire_requests(context: BotContext) -> None:
+    """Pending meeting requests past their time expire (and the requester is told)."""
+    services = _data(context).services
+    _wake_if(services, await services.booking.expire_due(now=services.clock.now()))
+
+
+async def refresh_broadcast_progress(context: BotContext) -> None:
+    """Edit broadcast progress messages (at most every few seconds) and send the final report."""
+    data = _data(context)
+    await broadcast.refresh_progress(
+        context.bot, data.services, data.settings.i18n.default_language
+    )
+
+
+async def reload_organisers(context: BotContext) -> None:
+    """Organisers added with `forumbot organisers add` take effect within a minute."""
+    await _data(context).services.people.load_organisers()
+
+
+async def invite_to_survey(context: BotContext) -> None:
+    """The survey invitation goes out when the survey opens (once per person)."""
+    services = _data(context).services
+    _wake_if(services, await services.survey.prompt_due(now=services.clock.now()))
+
+
+async def ask_follow_ups(context: BotContext) -> None:
+    """The follow-up N days after the event (collaborations and proposals)."""
+    data = _data(context)
+    await followup.ask_due(
+        data.services.uow,
+        data.settings.feedback.follow_up_days,
+        data.settings.event.timezone,
+        now=data.services.clock.now(),
+    )
+
+
+async def send_digests(context: BotContext) -> None:
+    """The morning digest, sent once per person and day (dedupe keys make re-runs harmless)."""
+    services = _data(context).services
+    _wake_if(
+        services, await run_digests(services.uow, services.booking.reminders, services.clock.now())
+    )
+
+
+async def refresh_matching(context: BotContext) -> None:
+    """Another process may have changed profiles: rebuild the suggestion index now and then."""
+    _data(context).services.matchmaker.invalidate()
+
+
+def schedule_jobs(queue: JobQueue[Any], data: JobData) -> None:
+    """Schedule every repeating job, and let services wake the outbox job early."""
+    outbox = queue.run_repeating(
+        send_outbox,
+        interval=data.settings.outbox.poll_interval_seconds,
+        first=0,
+        name="outbox",
+        data=data,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+
+    def wake() -> None:
+        """Run the outbox job now instead of at its next poll."""
+        if outbox.job.next_run_time is not None:
+            outbox.job.modify(next_run_time=datetime.now(UTC))
+
+    data.services.wake_outbox = wake
+    # Name, callback, interval (seconds) and first delay (seconds), checked every minute unless
+    # the work is slow-moving (follow-ups hourly, matching every ten minutes).
+    repeating = (
+        ("request-expiry", expire_requests, 60, 5),
+        ("broadcast-progress", refresh_broadcast_progress, 5, 5),
+        ("organisers", reload_organisers, 60, 60),
+        ("survey", invite_to_survey, 60, 15),
+        ("follow-up", ask_follow_ups, 3600, 30),
+        ("digest", send_digests, 60, 10),
+        ("matching-refresh", refresh_matching, 600, 600),
+    )
+    for name, callback, interval, first in repeating:
+        queue.run_repeating(callback, interval=interval, first=first, name=name, data=data)
