@@ -52,18 +52,19 @@ from bot.app import (
     stop_without_polling,
 )
 from bot.clock import SystemClock
+from bot.config import Settings
 from bot.pacing import Pacer
 from core.outbox.model import OutgoingMessage
 from core.people.person import NOTICE_VERSION, Person
 from core.people.profile import Profile
 from core.reference.taxonomy import Keyword
+from fake_bot_api import FakeBotApi
 from storage.engine import create_engine, is_sqlite, session_factory
 from storage.migrate import downgrade, upgrade
 from storage.people.rows import PersonRow, ProfileRow
 from storage.uow import SqlUnitOfWorkFactory
-from tests.support.fake_bot_api import FakeBotApi
-from tests.support.harness import settings_for
 
+TOKEN = "123456:BENCHMARK-TOKEN"
 FULL = 10_000
 QUICK = 2_000
 MAX_DEFAULT_SECONDS = 60.0
@@ -350,7 +351,12 @@ async def run_limit(
     await seed(url, recipients, clock.now())
     lap("seed")
     fake = FakeBotApi(rate_limit_per_second=limit)
-    settings = settings_for(url, outbox={"max_per_second": setting, "max_attempts": 5})
+    settings = Settings(
+        telegram={"token": TOKEN, "username": fake.username},
+        database={"url": url},
+        outbox={"max_per_second": setting, "max_attempts": 5},
+        event={"name": "Korea-EU Quantum Research Forum"},
+    )
     app = build_application(
         settings, request=fake, clock=clock, start_dispatcher_job=False, freeze_heap=True
     )

@@ -23,9 +23,8 @@ from typing import IO, Any
 
 import pytest
 
+from fake_bot_api import FakeBotApi, FakeBotApiServer, SentMessage
 from tests.support.client import UserClient
-from tests.support.fake_bot_api import FakeBotApi, SentMessage
-from tests.support.fake_server import FakeBotApiServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 USER_ID = 5101

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import _parser, main
+from fake_bot_api import FakeBotApi, FakeBotApiServer
 from storage.migrate import revisions
-from tests.support.fake_bot_api import FakeBotApi
-from tests.support.fake_server import FakeBotApiServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:SECRET-cli-Zq9"
