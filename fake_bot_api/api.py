@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
@@ -15,7 +16,7 @@ from telegram.request import BaseRequest, RequestData
 from fake_bot_api.bot_profile import BotProfileMethods
 from fake_bot_api.errors import ApiError
 from fake_bot_api.faults import FaultInjection
-from fake_bot_api.limits import DEFAULT_BOT_USERNAME, KNOWN_METHODS, JSONDict
+from fake_bot_api.limits import KNOWN_METHODS, JSONDict
 from fake_bot_api.messages import MessageMethods
 from fake_bot_api.records import ApiCall, Rejection, SentFile
 from fake_bot_api.updates import UpdateQueue
@@ -25,22 +26,10 @@ from fake_bot_api.validation import decode_params, read_content
 class FakeBotApi(MessageMethods, BotProfileMethods, UpdateQueue, FaultInjection, BaseRequest):
     """PTB request backend answering like the Bot API from memory, with checks and faults."""
 
-    def __init__(
-        self,
-        *,
-        username: str = DEFAULT_BOT_USERNAME,
-        first_name: str = "Forumbot Test",
-        rate_limit_per_second: float | None = None,
-        strict_html: bool = True,
-    ) -> None:
-        super().__init__(
-            username=username,
-            first_name=first_name,
-            rate_limit_per_second=rate_limit_per_second,
-            strict_html=strict_html,
-        )
-
-        self._handlers: dict[str, Callable[[JSONDict, dict[str, SentFile]], Any]] = {
+    @cached_property
+    def _handlers(self) -> dict[str, Callable[[JSONDict, dict[str, SentFile]], Any]]:
+        """The methods answered from memory, by name (getUpdates waits, so handle() runs it)."""
+        return {
             "getMe": lambda p, f: self.bot_user(full=True),
             "deleteWebhook": lambda p, f: True,
             "getWebhookInfo": lambda p, f: {
