@@ -25,24 +25,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import logging
 import resource
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from aiolimiter import AsyncLimiter
-from sqlalchemy import insert
+from pydantic import SecretStr
 
-import bot.dispatcher as dispatcher_module
+from benchmarks.broadcast_audience import fresh_database, seed
+from benchmarks.broadcast_timing import (
+    Breakdown,
+    TimedPacer,
+    instrument_ptb_limiter,
+    peak_per_window,
+    phase_timers,
+)
 from bot.app import (
     ForumApp,
     build_application,
@@ -52,24 +53,16 @@ from bot.app import (
     stop_without_polling,
 )
 from bot.clock import SystemClock
-from bot.pacing import Pacer
+from bot.config import DatabaseSettings, EventSettings, OutboxSettings, Settings, TelegramSettings
 from core.outbox.model import OutgoingMessage
-from core.people.person import NOTICE_VERSION, Person
-from core.people.profile import Profile
-from core.reference.taxonomy import Keyword
-from storage.engine import create_engine, is_sqlite, session_factory
-from storage.migrate import downgrade, upgrade
-from storage.people.rows import PersonRow, ProfileRow
-from storage.uow import SqlUnitOfWorkFactory
-from tests.support.fake_bot_api import FakeBotApi
-from tests.support.harness import settings_for
+from fake_bot_api import FakeBotApi
+from storage.engine import is_sqlite
 
+TOKEN = "123456:BENCHMARK-TOKEN"
 FULL = 10_000
 QUICK = 2_000
 MAX_DEFAULT_SECONDS = 60.0
-SEED_CHUNK = 1_000
 ORGANISER = 1
-FIRST_ID = 100_000_000
 IDLE_POLL = 0.02
 MESSAGE = OutgoingMessage(
     text=(
@@ -77,54 +70,6 @@ MESSAGE = OutgoingMessage(
         "Coffee &amp; snacks are served there from 15:00."
     )
 )
-
-
-class TimedLimiter(AsyncLimiter):
-    """An AsyncLimiter that adds up the time callers spend waiting for capacity."""
-
-    def __init__(self, max_rate: float, time_period: float = 60) -> None:
-        super().__init__(max_rate, time_period)
-        self.waited = 0.0
-
-    async def acquire(self, amount: float = 1) -> None:
-        """Acquire as AsyncLimiter does, timing the wait."""
-        start = time.perf_counter()
-        await super().acquire(amount)
-        self.waited += time.perf_counter() - start
-
-
-class TimedPacer(Pacer):
-    """The dispatcher's pacer, adding up the time senders wait for their turn."""
-
-    def __init__(self, rate: float, catch_up: float = 0.0) -> None:
-        super().__init__(rate, catch_up)
-        self.waited = 0.0
-
-    async def __aenter__(self) -> None:
-        start = time.perf_counter()
-        await super().__aenter__()
-        self.waited += time.perf_counter() - start
-
-
-@dataclass(slots=True)
-class Breakdown:
-    """Seconds spent in each dispatcher phase and limiter during the dispatch loop."""
-
-    claim: float = 0.0
-    send: float = 0.0
-    record: float = 0.0
-    dispatcher_wait: float = 0.0
-    ptb_wait: float | None = None
-
-    def line(self, messages: int) -> str:
-        """Milliseconds per message, phase by phase."""
-        per = 1000.0 / max(messages, 1)
-        ptb = "n/a" if self.ptb_wait is None else f"{self.ptb_wait * per:.3f}"
-        return (
-            f"ms/msg: claim {self.claim * per:.3f}, send {self.send * per:.3f} "
-            f"(of which pacer wait {self.dispatcher_wait * per:.3f}, "
-            f"AIORateLimiter wait {ptb}), record outcome {self.record * per:.3f}"
-        )
 
 
 @dataclass(slots=True)
@@ -164,145 +109,6 @@ class Result:
             and self.duplicates == 0
             and self.delivered == self.sent_rows == self.recipients
         )
-
-
-def people(n: int, now: datetime) -> Iterator[tuple[Person, Profile]]:
-    """N consented people with complete profiles, ids from FIRST_ID up."""
-    for i in range(n):
-        pid = FIRST_ID + i
-        yield (
-            Person(pid, "ko" if i % 10 == 0 else "en", NOTICE_VERSION, now),
-            Profile(
-                telegram_id=pid,
-                full_name=f"Researcher {i}",
-                organisation=f"Institute {i % 97}",
-                country="KR" if i % 3 == 0 else "DE",
-                sector="academia",
-                career_stage="senior",
-                expertise=[Keyword("quantum sensing", None)],
-                offers="Cryogenic measurement time.",
-                seeks="Partners for photonic integration.",
-            ),
-        )
-
-
-def person_values(person: Person) -> dict[str, object]:
-    """PersonRow column values of a core Person."""
-    return {
-        "telegram_id": person.telegram_id,
-        "language": person.language,
-        "consent_version": person.consent_version,
-        "consented_at": person.consented_at,
-        "awaiting_field": person.awaiting_field,
-        "awaiting_mode": person.awaiting_mode,
-        "unreachable_at": person.unreachable_at,
-        "timezone": person.timezone,
-    }
-
-
-def profile_values(profile: Profile) -> dict[str, object]:
-    """ProfileRow column values of a core Profile (no publications)."""
-    return {
-        "telegram_id": profile.telegram_id,
-        "full_name": profile.full_name,
-        "organisation": profile.organisation,
-        "country": profile.country,
-        "sector": profile.sector,
-        "career_stage": profile.career_stage,
-        "expertise": [{"label": k.label, "term_id": k.term_id} for k in profile.expertise],
-        "offers": profile.offers,
-        "seeks": profile.seeks,
-        "he_interests": profile.he_interests,
-        "bio": profile.bio,
-        "skipped": list(profile.skipped),
-        "visibility": profile.visibility,
-        "hidden_fields": list(profile.hidden_fields),
-    }
-
-
-async def fresh_database(db: str, workdir: Path, limit: float) -> str:
-    """A migrated, empty database URL for one limit."""
-    if db == "sqlite":
-        url = f"sqlite+aiosqlite:///{workdir / f'broadcast-{limit:g}.db'}"
-    else:
-        url = db
-        await downgrade(url, "base")
-    await upgrade(url)
-    return url
-
-
-async def seed(url: str, n: int, now: datetime) -> None:
-    """Insert N people and profiles in bulk, a chunk per unit of work."""
-    engine = create_engine(url)
-    uow_factory = SqlUnitOfWorkFactory(session_factory(engine))
-    try:
-        batch: list[tuple[Person, Profile]] = []
-        for pair in people(n, now):
-            batch.append(pair)
-            if len(batch) == SEED_CHUNK:
-                await _insert(uow_factory, batch)
-                batch = []
-        if batch:
-            await _insert(uow_factory, batch)
-    finally:
-        await engine.dispose()
-
-
-async def _insert(uow_factory: SqlUnitOfWorkFactory, batch: list[tuple[Person, Profile]]) -> None:
-    """One executemany per table, committed together."""
-    async with uow_factory() as uow:
-        await uow.session.execute(insert(PersonRow), [person_values(p) for p, _ in batch])
-        await uow.session.execute(insert(ProfileRow), [profile_values(p) for _, p in batch])
-        await uow.commit()
-
-
-def peak_per_window(stamps: list[float], window: float = 1.0) -> int:
-    """Most timestamps falling in any half-open window of the given length."""
-    stamps = sorted(stamps)
-    best = 0
-    for i, start in enumerate(stamps):
-        best = max(best, bisect.bisect_left(stamps, start + window, lo=i) - i)
-    return best
-
-
-def _timed(
-    func: Callable[..., Awaitable[Any]], into: Breakdown, phase: str
-) -> Callable[..., Awaitable[Any]]:
-    """Wrap an async function so its run time is added to one phase of the breakdown."""
-
-    async def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return await func(*args, **kwargs)
-        finally:
-            setattr(into, phase, getattr(into, phase) + time.perf_counter() - start)
-
-    return wrapper
-
-
-@contextmanager
-def phase_timers(into: Breakdown) -> Iterator[None]:
-    """Time the dispatcher's claim, send and record calls (patched in bot.dispatcher, restored)."""
-    names = {"claim_batch": "claim", "send_rendered": "send", "record_outcomes": "record"}
-    originals = {name: getattr(dispatcher_module, name) for name in names}
-    try:
-        for name, phase in names.items():
-            setattr(dispatcher_module, name, _timed(originals[name], into, phase))
-        yield
-    finally:
-        for name, original in originals.items():
-            setattr(dispatcher_module, name, original)
-
-
-def instrument_ptb_limiter(app: ForumApp) -> TimedLimiter | None:
-    """Swap AIORateLimiter's overall bucket for an identical timed one (None if not found)."""
-    limiter = app.bot.rate_limiter
-    base = getattr(limiter, "_base_limiter", None)
-    if not isinstance(base, AsyncLimiter):
-        return None
-    timed = TimedLimiter(base.max_rate, base.time_period)
-    setattr(limiter, "_base_limiter", timed)  # noqa: B010 - private attribute of PTB
-    return timed
 
 
 async def dispatch_until_done(app: ForumApp, broadcast_id: int) -> tuple[int, int, float]:
@@ -350,7 +156,12 @@ async def run_limit(
     await seed(url, recipients, clock.now())
     lap("seed")
     fake = FakeBotApi(rate_limit_per_second=limit)
-    settings = settings_for(url, outbox={"max_per_second": setting, "max_attempts": 5})
+    settings = Settings(
+        telegram=TelegramSettings(token=SecretStr(TOKEN), username=fake.username),
+        database=DatabaseSettings(url=url),
+        outbox=OutboxSettings(max_per_second=setting, max_attempts=5),
+        event=EventSettings(name="Korea-EU Quantum Research Forum"),
+    )
     app = build_application(
         settings, request=fake, clock=clock, start_dispatcher_job=False, freeze_heap=True
     )

@@ -1,6 +1,5 @@
 """Unit tests for the quantum taxonomy: phrase matching, keyword lists and text folding."""
 
-import time
 import unicodedata
 
 import pytest
@@ -156,11 +155,13 @@ def test_limit() -> None:
     assert normalise_keywords(text, limit=0) == []
 
 
-def test_huge_keyword_input_is_fast() -> None:
-    started = time.perf_counter()
-    normalise_keywords("quantum thing, " * 50_000)
-    normalise_keywords("x" * 100_000)
-    assert time.perf_counter() - started < 2.0
+def test_huge_keyword_input_is_cut_to_size() -> None:
+    """Its speed is printed by `python -m benchmarks.reference_lookups`."""
+    repeated = normalise_keywords("quantum thing, " * 50_000)
+    assert repeated[0].label == "quantum thing"
+    assert len(repeated) <= 20 and all(len(k.label) <= 60 for k in repeated)
+    [one_word] = normalise_keywords("x" * 100_000)
+    assert 0 < len(one_word.label) <= 60 and one_word.term_id is None
 
 
 def test_terms_in_text_finds_terms() -> None:
@@ -196,12 +197,10 @@ def test_terms_in_text_handles_variants() -> None:
     ]
 
 
-def test_terms_in_long_text_is_fast() -> None:
-    terms_in_text("warm-up")
-    started = time.perf_counter()
+def test_terms_in_long_text() -> None:
+    """Its speed is printed by `python -m benchmarks.reference_lookups`."""
     found = terms_in_text("lorem ipsum QKD dolor 양자 " * 10_000)
     assert found == ["qkd"]
-    assert time.perf_counter() - started < 2.0
 
 
 def test_term_by_id() -> None:

@@ -11,8 +11,7 @@ from core.event.loading import load_event
 from core.meetings.booking import calendar_for
 from core.meetings.reminders import meeting_prefix
 from core.outreach.digest import run_digests
-from tests.flows.test_meetings import request_from_jiwoo, setup
-from tests.support.journeys import onboard
+from tests.support.journeys import onboard, request_from_jiwoo, setup
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "korea-eu-quantum-forum.toml"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.flows.test_meetings import request_from_jiwoo, setup
+from tests.support.journeys import onboard_korean, request_from_jiwoo, setup
 
 
 def rows_of(data: bytes) -> list[list[str]]:
@@ -65,17 +65,3 @@ async def test_exports_for_organisers_only(make_bot):
         "1",
     ]
     assert meetings[1][6] == "Ji-woo Kim" and meetings[1][8] == "Anna de Vries"
-
-
-async def onboard_korean(user):
-    await user.send("김지우")
-    await user.send("한국과학기술연구원")
-    await user.send("대한민국")
-    await user.press("학계 / 연구기관")
-    await user.press("중견 연구자")
-    await user.send("양자키분배, 초전도 큐비트")
-    await user.send("서울의 QKD 테스트베드")
-    await user.send("유럽의 극저온 전자회로 파트너")
-    await user.press("건너뛰기")
-    await user.press("건너뛰기")
-    assert "프로필 작성이 끝났습니다" in user.last().text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.feedback import followup
-from tests.flows.test_meetings import request_from_jiwoo, setup
+from tests.support.journeys import request_from_jiwoo, setup
 
 
 async def test_follow_up_after_n_days_feeds_the_statistics(make_bot):

@@ -8,10 +8,8 @@ import re
 from bot.event_file import load_event_file
 from core.event.loading import load_event
 from core.meetings.booking import calendar_for
-from tests.flows.test_exports import onboard_korean
-from tests.flows.test_meetings import EXAMPLE
-from tests.flows.test_partners import ANNA
-from tests.support.journeys import onboard
+from tests.support.journeys import EXAMPLE, onboard, onboard_korean
+from tests.support.personas import ANNA
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 

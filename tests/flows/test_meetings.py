@@ -3,48 +3,14 @@ cancel, /availability, /consult, forged buttons."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.event_file import load_event_file, parse_event_toml
+from bot.event_file import parse_event_toml
 from core.event.loading import load_event
 from core.meetings.booking import calendar_for
 from core.meetings.model import BookingError
-from tests.flows.test_partners import ANNA, JIWOO, MIRROR
-from tests.support.journeys import onboard
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "korea-eu-quantum-forum.toml"
-
-
-async def setup(bot):
-    event = load_event_file(EXAMPLE)
-    await load_event(
-        bot.services.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
-    )
-    users = {}
-    for uid, answers in ((1, JIWOO), (2, ANNA), (4, MIRROR)):
-        users[uid] = bot.client(uid, answers["full_name"].split()[0])
-        await onboard(users[uid], **answers)
-    return users
-
-
-async def request_from_jiwoo(bot, users, *, times=("Thu 10 Apr 10:00",), note="Cryo-CMOS & QKD?"):
-    jiwoo = users[1]
-    await jiwoo.command("partners")
-    assert "Anna de Vries" in jiwoo.last().text
-    await jiwoo.press("🤝 Request meeting")
-    assert "Pick up to 3 times" in jiwoo.last().text
-    for label in times:
-        await jiwoo.press(label)
-    assert f"({len(times)} chosen)" in jiwoo.last().text
-    if note:
-        await jiwoo.press("✏️ Add a note")
-        await jiwoo.send(note)
-    await jiwoo.press("📨 Send request")
-    assert "Request sent to Anna de Vries" in jiwoo.last().text
-    await bot.dispatch()
-    return users[2].last()
+from tests.support.journeys import EXAMPLE, onboard, request_from_jiwoo, setup
+from tests.support.personas import JIWOO
 
 
 async def test_request_accept_books_with_calendar_files_for_both(make_bot):

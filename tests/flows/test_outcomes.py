@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.feedback.stats import compute
-from tests.flows.test_meetings import request_from_jiwoo, setup
+from tests.support.journeys import request_from_jiwoo, setup
 
 
 def asked(bot, uid):

@@ -2,58 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.journeys import onboard
-
-ANNA = {  # the partner Ji-woo should meet first: offers exactly what Ji-woo seeks
-    "full_name": "Anna de Vries",
-    "organisation": "Delft University of Technology",
-    "country": "Netherlands",
-    "expertise": "cryo-CMOS, superconducting qubits, quantum computer control",
-    "offers": (
-        "Cryo-CMOS control electronics for superconducting qubits, designed and tested at 4 K."
-    ),
-    "seeks": "A quantum key distribution field testbed for our network experiments.",
-}
-JIWOO = {
-    "full_name": "Ji-woo Kim",
-    "organisation": "Korea Institute of Science and Technology",
-    "country": "South Korea",
-    "expertise": "superconducting qubits, QKD",
-    "offers": "A metropolitan QKD testbed in Seoul with deployed fibre links.",
-    "seeks": "Cryogenic control electronics to scale up our superconducting qubit processor.",
-}
-COLLEAGUE = {  # same organisation as Ji-woo: never suggested to Ji-woo
-    "full_name": "Min-jun Park",
-    "organisation": "Korea Institute of Science and Technology",
-    "country": "South Korea",
-    "expertise": "superconducting qubits, cryo-CMOS",
-    "offers": "Cryo-CMOS control electronics for superconducting qubits.",
-    "seeks": "A QKD testbed.",
-}
-MIRROR = {  # talks about the same things as Ji-woo but offers nothing Ji-woo seeks
-    "full_name": "Lukas Weber",
-    "organisation": "Forschungszentrum Jülich",
-    "country": "Germany",
-    "expertise": "superconducting qubits, QKD",
-    "offers": "Theory of superconducting qubit decoherence and QKD security proofs.",
-    "seeks": "Experimental groups with superconducting qubit processors and QKD links.",
-}
-SENSING = {
-    "full_name": "Sofia Rossi",
-    "organisation": "INRiM",
-    "country": "Italy",
-    "expertise": "optical clocks, atom interferometry",
-    "offers": "Optical lattice clock comparisons over fibre.",
-    "seeks": "Partners in time transfer and quantum networks.",
-}
-
-
-async def cohort(bot):
-    users = {}
-    for uid, answers in ((1, JIWOO), (2, ANNA), (3, COLLEAGUE), (4, MIRROR), (5, SENSING)):
-        users[uid] = bot.client(uid, answers["full_name"].split()[0])
-        await onboard(users[uid], **answers)
-    return users
+from tests.support.journeys import cohort
 
 
 async def test_cards_come_with_reasons_and_the_best_partner_first(make_bot):

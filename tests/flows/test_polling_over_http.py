@@ -23,9 +23,8 @@ from typing import IO, Any
 
 import pytest
 
+from fake_bot_api import FakeBotApi, FakeBotApiServer, SentMessage
 from tests.support.client import UserClient
-from tests.support.fake_bot_api import FakeBotApi, SentMessage
-from tests.support.fake_server import FakeBotApiServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 USER_ID = 5101
@@ -139,7 +138,7 @@ def db_query(db_path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
 
 @pytest.mark.slow
 def test_forumbot_run_serves_long_polling_over_http(tmp_path: Path) -> None:
-    started = time.monotonic()
+    """Start-up, round-trip and shutdown times: `python -m benchmarks.polling`."""
     fake = FakeBotApi()
     db_path = tmp_path / "bot.db"
     with FakeBotApiServer(fake) as server:
@@ -239,4 +238,3 @@ def test_forumbot_run_serves_long_polling_over_http(tmp_path: Path) -> None:
             assert "Traceback" not in log, log
         finally:
             bot.kill()
-    assert time.monotonic() - started < 20

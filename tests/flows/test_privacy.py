@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from storage.base import Base
 from storage.privacy.repository import PERSON_COLUMNS
-from tests.flows.test_meetings import request_from_jiwoo, setup
+from tests.support.journeys import request_from_jiwoo, setup
 
 
 async def everything(bot) -> list[tuple[str, dict]]:
@@ -63,7 +63,7 @@ async def test_mydata_and_deleteme(make_bot):
 
 
 async def test_survey_answers_stay_anonymised_and_purge(make_bot):
-    from tests.flows.test_survey import OPENS, SURVEY
+    from tests.support.event_survey import OPENS, SURVEY
 
     bot = await make_bot()
     users = await setup(bot)
@@ -89,7 +89,7 @@ async def test_survey_answers_stay_anonymised_and_purge(make_bot):
 
 
 async def test_visibility_settings_are_honoured(make_bot):
-    from tests.flows.test_partners import cohort
+    from tests.support.journeys import cohort
 
     bot = await make_bot()
     users = await cohort(bot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from tests.flows.test_meetings import request_from_jiwoo, setup
+from tests.support.journeys import request_from_jiwoo, setup
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from telegram import Bot, Update
 
-from tests.support.fake_bot_api import FakeBotApi, JSONDict, SentFile, SentMessage, utf16_len
+from fake_bot_api import FakeBotApi, JSONDict, SentFile, SentMessage, utf16_len
 
 _query_ids = itertools.count(1)
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_/<>])")

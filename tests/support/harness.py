@@ -14,9 +14,9 @@ from bot.app import (
     stop_without_polling,
 )
 from bot.config import Settings
+from fake_bot_api import FakeBotApi
 from handlers.services import Services
 from tests.support.client import UserClient
-from tests.support.fake_bot_api import FakeBotApi
 
 TOKEN = "123456:TEST-TOKEN"
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
+from core.meetings.outcomes import Outcome as MeetingOutcome
 from handlers.i18n import LANGUAGES, Safe, Translator, catalogue, placeholders
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,3 +88,171 @@ def test_korean_particles_follow_the_word():
     assert "2층 홀로 바뀌었습니다" in t("agenda.moved", title="x", when="x", room="2층 홀")
     assert "<i>협력 가능성 있음</i>으로" in t("outcomes.thanks", answer="협력 가능성 있음")
     assert "&lt;b&gt;" in t("agenda.cancelled", title="<b>")  # still escaped
+
+
+# ---- catalogue keys that core puts into queued messages -------------------------------------
+
+KEY_SHAPE = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
+
+#: Keys core builds with an f-string, by shape ("{}" per placeholder): every key each can make.
+EXPANSIONS: dict[str, list[str]] = {
+    "outcomes.option.{}": [f"outcomes.option.{o.value}" for o in MeetingOutcome],
+}
+
+#: Functions that only relay a key made elsewhere (reading a stored message back).
+RELAYS = {("core/outbox/model.py", "from_json")}
+
+
+class _Site(NamedTuple):
+    """One place in core where a catalogue key is given."""
+
+    path: str
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None
+    node: ast.expr
+
+
+def _functions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Every function and method in a module, nested ones included."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield node
+
+
+def _called_name(call: ast.Call) -> str | None:
+    """`f` for f(...), `button` for x.button(...)."""
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return None
+
+
+def _key_positions(node: ast.AST) -> Iterator[ast.expr]:
+    """Expressions in key position: OutgoingMessage(key=…), {"key": …} in buttons,
+    Action(…).button(key)."""
+    if isinstance(node, ast.Call):
+        name = _called_name(node)
+        if name == "OutgoingMessage":
+            yield from (kw.value for kw in node.keywords if kw.arg == "key")
+        if name == "button" and isinstance(node.func, ast.Attribute):
+            yield from node.args[:1]
+            yield from (kw.value for kw in node.keywords if kw.arg == "key")
+    if isinstance(node, ast.Dict):
+        for name, value in zip(node.keys, node.values, strict=True):
+            if isinstance(name, ast.Constant) and name.value == "key":
+                yield value
+
+
+class _CoreKeys:
+    """Every catalogue key core can produce, found by reading its source (no import needed)."""
+
+    def __init__(self) -> None:
+        self.trees = {
+            path.relative_to(ROOT).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
+            for path in sorted((ROOT / "core").rglob("*.py"))
+        }
+        self.keys: dict[str, set[str]] = {}  # key -> where
+        self.unresolved: list[str] = []
+        self.shapes: set[str] = set()
+
+    def scan(self) -> _CoreKeys:
+        """Resolve every key position in core to literal keys."""
+        for path, tree in self.trees.items():
+            outer = {id(n) for f in _functions(tree) for n in ast.walk(f)}
+            for function in _functions(tree):
+                if (path, function.name) in RELAYS:
+                    continue
+                for node in ast.walk(function):
+                    for expr in _key_positions(node):
+                        self._resolve(_Site(path, function, expr), depth=0)
+            for node in ast.walk(tree):
+                if id(node) not in outer:
+                    for expr in _key_positions(node):
+                        self._resolve(_Site(path, None, expr), depth=0)
+        return self
+
+    def _found(self, site: _Site, key: str) -> None:
+        self.keys.setdefault(key, set()).add(f"{site.path}:{site.node.lineno}")
+
+    def _resolve(self, site: _Site, depth: int) -> None:
+        node, where = site.node, f"{site.path}:{site.node.lineno}"
+        if depth > 5:
+            self.unresolved.append(f"{where}: too many hops")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            self._found(site, node.value)
+        elif isinstance(node, ast.JoinedStr):
+            shape = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+            self.shapes.add(shape)
+            if shape not in EXPANSIONS:
+                self.unresolved.append(f"{where}: f-string key {shape!r} (add it to EXPANSIONS)")
+            for key in EXPANSIONS.get(shape, []):
+                self._found(site, key)
+        elif isinstance(node, ast.IfExp):
+            self._resolve(site._replace(node=node.body), depth + 1)
+            self._resolve(site._replace(node=node.orelse), depth + 1)
+        elif isinstance(node, ast.Name) and site.function is not None:
+            self._resolve_name(site, node.id, depth)
+        else:
+            self.unresolved.append(f"{where}: {ast.unparse(node)!r}")
+
+    def _resolve_name(self, site: _Site, name: str, depth: int) -> None:
+        """A local variable (its assignments) or a parameter (the arguments callers pass)."""
+        assert site.function is not None
+        values = [
+            node.value
+            for node in ast.walk(site.function)
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            and node.value is not None
+            and any(
+                isinstance(t, ast.Name) and t.id == name
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            )
+        ]
+        params = [*site.function.args.posonlyargs, *site.function.args.args]
+        names = [a.arg for a in params]
+        keyword_only = [a.arg for a in site.function.args.kwonlyargs]
+        if not values and name not in names + keyword_only:
+            self.unresolved.append(f"{site.path}:{site.node.lineno}: {name!r}")
+            return
+        for value in values:
+            self._resolve(site._replace(node=value), depth + 1)
+        if values:
+            return
+        callers = 0
+        for path, tree in self.trees.items():
+            for function in _functions(tree):
+                for call in ast.walk(function):
+                    if not isinstance(call, ast.Call) or _called_name(call) != site.function.name:
+                        continue
+                    args = call.args
+                    shift = 1 if names[:1] in (["self"], ["cls"]) else 0
+                    index = names.index(name) - shift if name in names else -1
+                    given = [kw.value for kw in call.keywords if kw.arg == name]
+                    if 0 <= index < len(args):
+                        given.append(args[index])
+                    for value in given:
+                        callers += 1
+                        self._resolve(_Site(path, function, value), depth + 1)
+        if (
+            not callers and site.function.name != "button"
+        ):  # Action.button's callers may be outside core
+            self.unresolved.append(
+                f"{site.path}:{site.node.lineno}: parameter {name!r} of {site.function.name}() "
+                "is never given a key in core"
+            )
+
+
+def test_every_key_core_can_produce_exists_in_both_languages():
+    """Queued messages carry catalogue keys chosen in core (texts, button labels, keys built
+    from enums): each one must render in English and in Korean."""
+    found = _CoreKeys().scan()
+    assert found.unresolved == [], "key expressions the scan cannot follow: " + "; ".join(
+        found.unresolved
+    )
+    assert len(found.keys) > 20 and "outcomes.ask" in found.keys
+    assert set(EXPANSIONS) <= found.shapes, f"unused EXPANSIONS: {set(EXPANSIONS) - found.shapes}"
+    for lang in ("en", "ko"):
+        texts = catalogue(lang)
+        missing = {k: sorted(w) for k, w in found.keys.items() if k not in texts}
+        assert missing == {}, f"keys core produces that {lang}.toml lacks: {missing}"
+    assert all(KEY_SHAPE.match(k) for k in found.keys), sorted(found.keys)

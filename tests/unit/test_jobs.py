@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.app import build_application, start_without_polling, stop_without_polling
-from tests.support.fake_bot_api import FakeBotApi
+from fake_bot_api import FakeBotApi
 from tests.support.harness import settings_for
 
 #: name: (interval, first run after), in seconds; the outbox polls as often as settings say.

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.fake_bot_api import FakeBotApi
-from tests.support.fake_server import FakeBotApiServer
+from fake_bot_api import FakeBotApi, FakeBotApiServer
 from tests.unit.cli.helpers import (
     LINK,
     TOKEN,

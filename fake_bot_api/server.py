@@ -10,7 +10,10 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tests.support.fake_bot_api import FakeBotApi, JSONDict, SentFile, decode_param
+from fake_bot_api.api import FakeBotApi
+from fake_bot_api.limits import JSONDict
+from fake_bot_api.records import SentFile
+from fake_bot_api.validation import decode_param
 
 _API_PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z0-9_]+)/?$")
 _PARAM = re.compile(r'([A-Za-z0-9_*-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))')
