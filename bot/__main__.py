@@ -348,10 +348,8 @@ async def _organisers_add(settings: Settings, telegram_id: int) -> int:
 
 
 async def _export_rows(settings: Settings, kind: str) -> tuple[list[str], list[list[str]]]:
-    from core.feedback.exports import export
-
     async with _services(settings) as services:
-        return await export(services.uow, kind, settings.event.timezone)
+        return await services.feedback.exports.table(kind)
 
 
 def _export(settings: Settings, kind: str, out: str) -> int:

@@ -18,15 +18,13 @@ from bot.charts import render_charts, render_survey_charts
 from bot.clock import SystemClock
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
-from core.feedback import followup
-from core.feedback.survey_flow import SurveyFlow
+from core.feedback.door import Feedback
 from core.matching import MatchPreferences
 from core.meetings.booking import Booking, calendar_for
 from core.meetings.model import MeetingRules
 from core.outbox.model import DeliveryPolicy
 from core.outbox.reminders import ReminderSettings
-from core.outreach.broadcasts import Broadcasts
-from core.outreach.digest import run_digests
+from core.outreach.door import Outreach
 from core.partners.suggestions import Matchmaker, MatchSettings
 from core.people.access import AccessPolicy, load_organisers
 from core.ports import Clock
@@ -34,6 +32,7 @@ from core.programme.agenda import Agenda
 from handlers import help as help_
 from handlers import organiser
 from handlers.context import SERVICES_KEY, BotContext
+from handlers.feedback import exports, followup, results, stats
 from handlers.feedback import survey as feedback
 from handlers.help import bot_commands, menu_languages
 from handlers.meetings import booking as meetings
@@ -67,12 +66,16 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(agenda.handlers())
     # Organiser tools (every action re-checks the organiser's id on the server).
     app.add_handlers(organiser.handlers())
+    # Feedback for organisers: /export and its buttons, /stats, /survey_results.
+    app.add_handlers([*exports.handlers(), *stats.handlers(), *results.handlers()])
     # Broadcasts: /broadcast, /broadcasts and their buttons; the composed message is caught
     # before anything else reads it (group -2).
     app.add_handlers(broadcast.handlers())
     app.add_handlers(broadcast.compose_handlers(), group=-2)
     # After-meeting outcome questions; a pending comment is caught early (group -1).
     app.add_handlers(feedback.handlers())
+    # The survey (/feedback) and the follow-up's buttons.
+    app.add_handlers(followup.handlers())
     app.add_handlers(feedback.comment_handlers(), group=-3)
     app.add_handlers(feedback.survey_text_handlers(), group=-4)
     # A note being typed for a meeting request is caught before profile answers (group -1).
@@ -112,10 +115,11 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
         digest_at=time(hour, minute),
         timezone=settings.event.timezone,
     )
+    policy = AccessPolicy(settings.access.mode, frozenset(settings.organisers.telegram_ids))
     return Services(
         uow=uow,
         clock=clock,
-        policy=AccessPolicy(settings.access.mode, frozenset(settings.organisers.telegram_ids)),
+        policy=policy,
         booking=Booking(
             uow,
             MeetingRules(
@@ -126,8 +130,13 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
             reminders,
         ),
         agenda=Agenda(uow, reminders),
-        broadcasts=Broadcasts(uow),
-        survey=SurveyFlow(uow),
+        outreach=Outreach(uow, policy, reminders),
+        feedback=Feedback(
+            uow,
+            policy,
+            timezone=settings.event.timezone,
+            follow_up_days=settings.feedback.follow_up_days,
+        ),
         default_language=settings.i18n.default_language,
         event_timezone=ZoneInfo(settings.event.timezone),
         event_name=settings.event.name,
@@ -262,12 +271,7 @@ async def _post_init(app: ForumApp) -> None:
         )
         # The follow-up N days after the event (collaborations and proposals), checked hourly.
         app.job_queue.run_repeating(
-            lambda _ctx: followup.ask_due(
-                services.uow,
-                settings.feedback.follow_up_days,
-                settings.event.timezone,
-                now=services.clock.now(),
-            ),
+            lambda _ctx: services.feedback.followups.ask_due(now=services.clock.now()),
             interval=3600,
             first=30,
             name="follow-up",
@@ -297,12 +301,12 @@ async def _expire(services: Services) -> None:
 
 
 async def _survey(services: Services) -> None:
-    if await services.survey.prompt_due(now=services.clock.now()):
+    if await services.feedback.survey.prompt_due(now=services.clock.now()):
         services.wake_outbox()
 
 
 async def _digests(services: Services) -> None:
-    if await run_digests(services.uow, services.booking.reminders, services.clock.now()):
+    if await services.outreach.digests.run(now=services.clock.now()):
         services.wake_outbox()
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from core.people.person import Person
 from core.people.ports import HasPeople, UowFactory
-from core.reference.errors import NotConsented
+from core.reference.errors import NotAllowed, NotConsented
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +22,11 @@ class AccessPolicy:
     def is_organiser(self, telegram_id: int) -> bool:
         """Organisers always get in; checked on the server for every organiser action."""
         return telegram_id in self.organiser_ids or telegram_id in self.stored
+
+    def require_organiser(self, telegram_id: int) -> None:
+        """Re-checked in core for every organiser use case, whatever the chat layer let through."""
+        if not self.is_organiser(telegram_id):
+            raise NotAllowed()
 
     def all_organisers(self) -> set[int]:
         """Config and stored organisers together."""
