@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from core.feedback.survey import Question, Survey
 from core.reference.errors import NotAllowed
 from tests.support.journeys import onboard
+from tests.support.short_survey import open_short_survey
 
 ORG = 9000
 EXPIRED = "This button no longer works. Please use /profile again."
@@ -42,13 +40,7 @@ async def test_forged_survey_and_follow_up_presses_store_nothing(make_bot):
     bot = await make_bot()
     ana = bot.client(62, "Ana")
     await onboard(ana)
-    now = bot.clock.now()
-    survey = Survey(
-        now, now + timedelta(days=7), (Question("overall", "rating", "Useful?", "유익?"),)
-    )
-    async with bot.services.uow() as uow:
-        await uow.survey.set_definition(survey)
-        await uow.commit()
+    await open_short_survey(bot)
     await ana.command("feedback")
     for forged in ("sv:a:overall", "sv:t:overall", "sv:e:", "fu:t:30:x", "fu:p:30", "fu:d:x"):
         await ana.press_data(forged)

@@ -317,19 +317,14 @@ async def test_stopping_mid_pass_gives_unsent_rows_back_so_a_restart_sends_each_
 
 async def test_queued_buttons_render_from_actions_and_from_rows_queued_before_them(make_bot):
     """Rows queued before core spoke in actions carry their callback data and still work."""
-    from core.feedback.survey import Question, Survey
     from core.outbox.model import Action
+    from tests.support.short_survey import open_short_survey
 
     bot = await make_bot()
     user = bot.client(540, "Old")
     await onboard(user)
+    await open_short_survey(bot)
     now = bot.clock.now()
-    survey = Survey(
-        now, now + timedelta(days=7), (Question("overall", "rating", "Useful?", "유익?"),)
-    )
-    async with bot.services.uow() as uow:
-        await uow.survey.set_definition(survey)
-        await uow.commit()
     invite = {"key": "survey.invite", "params": {"count": 1, "closes": {"dt": now.isoformat()}}}
     old_style = [[{"key": "survey.button.start", "data": "sv:s"}]]
     new_style = [[Action("feedback.survey.start").button("survey.button.start")]]
