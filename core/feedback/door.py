@@ -10,7 +10,7 @@ from core.feedback.followup import FollowUps, summary
 from core.feedback.ports import UowFactory
 from core.feedback.stats import Overview, compute
 from core.feedback.survey_flow import Results, SurveyFlow, survey_results
-from core.people.access import AccessPolicy
+from core.people.access import AccessPolicy, require_organiser
 
 
 class Feedback:
@@ -36,13 +36,13 @@ class Feedback:
 
     async def results(self, organiser: int) -> Results | None:
         """The survey's response rate and per-question summaries (None without a survey)."""
-        self.policy.require_organiser(organiser)
+        require_organiser(self.policy, organiser)
         async with self.uow() as uow:
             return await survey_results(uow)
 
     async def stats(self, organiser: int, *, now: datetime) -> Overview:
         """Matchmaking figures, follow-up answers and the survey's response, in one read."""
-        self.policy.require_organiser(organiser)
+        require_organiser(self.policy, organiser)
         async with self.uow() as uow:
             return Overview(
                 await compute(uow, now=now, timezone=self.timezone),
@@ -52,5 +52,5 @@ class Feedback:
 
     async def export(self, organiser: int, kind: str) -> Table:
         """One CSV table for an organiser."""
-        self.policy.require_organiser(organiser)
+        require_organiser(self.policy, organiser)
         return await self.exports.table(kind)

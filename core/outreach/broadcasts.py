@@ -9,7 +9,7 @@ from datetime import datetime
 from core.outbox.model import OutboxRow, OutgoingMessage, Status
 from core.outreach.model import Broadcast, BroadcastStatus, Report, prefix, valid_audience
 from core.outreach.ports import UnitOfWork, UowFactory
-from core.people.access import AccessPolicy
+from core.people.access import AccessPolicy, require_organiser
 from core.programme.attendance import ATTENDING
 from core.reference.countries import delegation
 from core.reference.errors import NotFound
@@ -94,7 +94,7 @@ class Broadcasts:
 
     async def draft(self, author: int, message: OutgoingMessage, *, now: datetime) -> Draft:
         """Keep the composed message until the audience is chosen."""
-        self.policy.require_organiser(author)
+        require_organiser(self.policy, author)
         async with self.uow() as uow:
             item = Broadcast(None, author, message, BroadcastStatus.DRAFT, now)
             await uow.broadcasts.add(item)
@@ -106,7 +106,7 @@ class Broadcasts:
         self, organiser: int, broadcast_id: int, audience: str
     ) -> tuple[Broadcast, int]:
         """Choose the audience of a draft; returns it with the recipient count for the preview."""
-        self.policy.require_organiser(organiser)
+        require_organiser(self.policy, organiser)
         if not valid_audience(audience):
             raise NotFound(what="audience")
         async with self.uow() as uow:
@@ -121,7 +121,7 @@ class Broadcasts:
 
     async def send(self, organiser: int, broadcast_id: int, *, now: datetime) -> Broadcast:
         """One outbox row per recipient, all in one transaction; a second press adds nothing."""
-        self.policy.require_organiser(organiser)
+        require_organiser(self.policy, organiser)
         async with self.uow() as uow:
             item = await uow.broadcasts.get(broadcast_id)
             if item is None or item.id is None:
@@ -150,7 +150,7 @@ class Broadcasts:
 
     async def cancel(self, organiser: int, broadcast_id: int) -> None:
         """Discard a draft."""
-        self.policy.require_organiser(organiser)
+        require_organiser(self.policy, organiser)
         async with self.uow() as uow:
             item = await uow.broadcasts.get(broadcast_id)
             if item is not None and item.status is BroadcastStatus.DRAFT:
@@ -162,7 +162,7 @@ class Broadcasts:
         self, organiser: int, broadcast_id: int, message_id: int
     ) -> None:
         """Remember which message shows the progress, so a restart keeps editing it."""
-        self.policy.require_organiser(organiser)
+        require_organiser(self.policy, organiser)
         async with self.uow() as uow:
             item = await uow.broadcasts.get(broadcast_id)
             if item is not None:
@@ -187,7 +187,7 @@ class Broadcasts:
 
     async def recent(self, organiser: int, limit: int = 10) -> list[tuple[Broadcast, Report]]:
         """The latest broadcasts, newest first, with their reports (for /broadcasts)."""
-        self.policy.require_organiser(organiser)
+        require_organiser(self.policy, organiser)
         async with self.uow() as uow:
             reports = await recent_reports(uow, limit)
             await uow.commit()

@@ -23,11 +23,6 @@ class AccessPolicy:
         """Organisers always get in; checked on the server for every organiser action."""
         return telegram_id in self.organiser_ids or telegram_id in self.stored
 
-    def require_organiser(self, telegram_id: int) -> None:
-        """Re-checked in core for every organiser use case, whatever the chat layer let through."""
-        if not self.is_organiser(telegram_id):
-            raise NotAllowed()
-
     def all_organisers(self) -> set[int]:
         """Config and stored organisers together."""
         return set(self.organiser_ids) | self.stored
@@ -65,3 +60,9 @@ async def require_person(uow: HasPeople, telegram_id: int) -> Person:
     if person is None or not person.has_current_consent():
         raise NotConsented()
     return person
+
+
+def require_organiser(policy: AccessPolicy, telegram_id: int) -> None:
+    """Organiser actions re-check the presser on the server, whatever the button or menu said."""
+    if not policy.is_organiser(telegram_id):
+        raise NotAllowed(what="organiser")
