@@ -17,7 +17,6 @@ from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, config_path, load_settings, require_token
 from bot.logs import setup_logging
 from core.people.invites import deep_link
-from core.people.onboarding import create_invites
 from core.schedule.builder import BuildResult
 from handlers.services import Services
 from storage.engine import create_engine
@@ -260,14 +259,12 @@ async def _services(settings: Settings) -> AsyncIterator[Services]:
 async def _invites(settings: Settings, count: int) -> list[str]:
     username = await _bot_username(settings)
     async with _services(settings) as services:
-        codes = await create_invites(services.uow, count=count, now=SystemClock().now())
+        codes = await services.people.create_invites(count, now=SystemClock().now())
     return [deep_link(username, code) for code in codes]
 
 
 def _attendees_import(settings: Settings, path: str, dry_run: bool) -> int:
     from pathlib import Path
-
-    from core.people.registration_import import import_registrations
 
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
@@ -276,8 +273,7 @@ def _attendees_import(settings: Settings, path: str, dry_run: bool) -> int:
 
     async def go() -> Any:
         async with _services(settings) as services:
-            return await import_registrations(
-                services.uow,
+            return await services.people.registrations.apply(
                 text,
                 invite_mode=settings.access.mode == "invite",
                 dry_run=dry_run,
@@ -299,12 +295,11 @@ def _invites_export(settings: Settings, out: str) -> int:
     from pathlib import Path
 
     from core.feedback.exports import to_csv
-    from core.people.registration_import import invite_list
 
     async def go() -> tuple[str, list[Any]]:
         username = await _bot_username(settings)
         async with _services(settings) as services:
-            return username, await invite_list(services.uow)
+            return username, await services.people.registrations.invite_list()
 
     username, people = asyncio.run(go())
     rows = [
@@ -319,14 +314,10 @@ def _invites_export(settings: Settings, out: str) -> int:
 async def _purge(settings: Settings, days: int, dry_run: bool) -> int:
     from datetime import timedelta
 
-    from core.privacy.rights import purge
-
     if days < 0:
         return _fail("--older-than must be 0 or more days")
     async with _services(settings) as services:
-        count = await purge(
-            services.uow,
-            services.booking,
+        count = await services.privacy.purge(
             older_than=timedelta(days=days),
             now=SystemClock().now(),
             dry_run=dry_run,
@@ -337,12 +328,10 @@ async def _purge(settings: Settings, days: int, dry_run: bool) -> int:
 
 
 async def _organisers_add(settings: Settings, telegram_id: int) -> int:
-    from core.people.access import add_organiser
-
     if telegram_id <= 0:
         return _fail("ID must be a positive Telegram user id")
     async with _services(settings) as services:
-        added = await add_organiser(services.uow, telegram_id, now=SystemClock().now())
+        added = await services.people.add_organiser(telegram_id, now=SystemClock().now())
     print(f"{telegram_id} is {'now' if added else 'already'} an organiser")
     return 0
 

@@ -26,9 +26,11 @@ from core.outbox.model import DeliveryPolicy
 from core.outbox.reminders import ReminderSettings
 from core.outreach.door import Outreach
 from core.partners.suggestions import Matchmaker, MatchSettings
-from core.people.access import AccessPolicy, load_organisers
+from core.people.access import AccessPolicy
+from core.people.door import People
 from core.ports import Clock
-from core.programme.agenda import Agenda
+from core.privacy.door import Privacy
+from core.programme.door import Programme
 from handlers import help as help_
 from handlers import organiser
 from handlers.context import SERVICES_KEY, BotContext
@@ -38,7 +40,7 @@ from handlers.help import bot_commands, menu_languages
 from handlers.meetings import booking as meetings
 from handlers.outreach import broadcast
 from handlers.partners import cards as partners
-from handlers.people import profile, start
+from handlers.people import profile, registrations, search, start
 from handlers.privacy import rights as privacy
 from handlers.programme import agenda
 from handlers.services import Services
@@ -66,6 +68,9 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(agenda.handlers())
     # Organiser tools (every action re-checks the organiser's id on the server).
     app.add_handlers(organiser.handlers())
+    # Organisers' people tools: /find, and a registration CSV sent in the chat with its button.
+    app.add_handlers(search.handlers())
+    app.add_handlers(registrations.handlers())
     # Feedback for organisers: /export and its buttons, /stats, /survey_results.
     app.add_handlers([*exports.handlers(), *stats.handlers(), *results.handlers()])
     # Broadcasts: /broadcast, /broadcasts and their buttons; the composed message is caught
@@ -116,20 +121,23 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
         timezone=settings.event.timezone,
     )
     policy = AccessPolicy(settings.access.mode, frozenset(settings.organisers.telegram_ids))
+    booking = Booking(
+        uow,
+        MeetingRules(
+            max_per_person=settings.meetings.max_per_person,
+            request_ttl=timedelta(hours=settings.meetings.request_ttl_hours),
+        ),
+        calendar_for(settings.event.name),
+        reminders,
+    )
     return Services(
         uow=uow,
         clock=clock,
         policy=policy,
-        booking=Booking(
-            uow,
-            MeetingRules(
-                max_per_person=settings.meetings.max_per_person,
-                request_ttl=timedelta(hours=settings.meetings.request_ttl_hours),
-            ),
-            calendar_for(settings.event.name),
-            reminders,
-        ),
-        agenda=Agenda(uow, reminders),
+        booking=booking,
+        people=People(uow, policy, event_timezone=settings.event.timezone),
+        programme=Programme(uow, reminders, policy),
+        privacy=Privacy(uow, booking),
         outreach=Outreach(uow, policy, reminders),
         feedback=Feedback(
             uow,
@@ -226,7 +234,7 @@ async def set_commands(app: ForumApp) -> None:
 
 async def _post_init(app: ForumApp) -> None:
     services_ = services_of(app)
-    await load_organisers(services_.uow, services_.policy)
+    await services_.people.load_organisers()
     await set_commands(app)
     dispatcher: OutboxDispatcher = app.bot_data[DISPATCHER_KEY]
     settings: Settings = app.bot_data["settings"]
@@ -260,7 +268,7 @@ async def _post_init(app: ForumApp) -> None:
         )
         # Organisers added with `forumbot organisers add` take effect within a minute.
         app.job_queue.run_repeating(
-            lambda _ctx: load_organisers(services.uow, services.policy),
+            lambda _ctx: services.people.load_organisers(),
             interval=60,
             first=60,
             name="organisers",

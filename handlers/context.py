@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from core.people.access import find_person
 from core.people.person import language_from_telegram
 from handlers.i18n import Translator
 from handlers.services import Services
@@ -44,7 +43,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         lang: str | None = None
         user = update.effective_user if isinstance(update, Update) else None
         if user is not None:
-            person = await find_person(self.services.uow, user.id)
+            person = await self.services.people.reader(user.id)
             if person is not None:
                 lang = person.language
                 if person.timezone:

@@ -6,14 +6,13 @@ import contextlib
 import logging
 
 from telegram import BotCommand, Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import filters
 
-from handlers.common import reply
 from handlers.context import BotContext
 from handlers.i18n import LANGUAGES, Safe, Translator
+from handlers.turns import PRIVATE, Handler, Turn, command, message
 
 log = logging.getLogger(__name__)
-PRIVATE = filters.ChatType.PRIVATE
 
 #: Commands every attendee sees in Telegram's menu, in this order.
 USER_COMMANDS = (
@@ -60,26 +59,21 @@ def menu_languages() -> tuple[str, ...]:
     return LANGUAGES
 
 
-async def help_command(update: Update, ctx: BotContext) -> None:
+async def help_command(turn: Turn) -> None:
     """The command list for the asker's role, decided on the server."""
-    user = update.effective_user
-    if user is None:
-        return
-    t = await ctx.translator(update)
+    t = turn.t
     text = t("help.user")
-    if ctx.services.policy.is_organiser(user.id):
+    if turn.services.people.is_organiser(turn.user_id):
         text = Safe(text + t("help.organiser"))
-    await reply(update, text)
+    await turn.reply(text)
 
 
-async def unknown_command(update: Update, ctx: BotContext) -> None:
+async def unknown_command(turn: Turn) -> None:
     """Any command nobody handled: point to /help."""
-    message = update.effective_message
-    if message is None or not message.text:
+    typed = turn.text
+    if not typed:
         return
-    t = await ctx.translator(update)
-    command = message.text.split()[0][:64]
-    await reply(update, t("help.unknown_command", command=command))
+    await turn.reply(turn.t("help.unknown_command", command=typed.split()[0][:64]))
 
 
 async def on_error(update: object, ctx: BotContext) -> None:
@@ -101,11 +95,11 @@ async def on_error(update: object, ctx: BotContext) -> None:
             await update.callback_query.answer()
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+def handlers() -> list[Handler]:
     """/help."""
-    return [CommandHandler("help", help_command, filters=PRIVATE)]
+    return [command("help", help_command)]
 
 
-def fallback_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+def fallback_handlers() -> list[Handler]:
     """Registered last: unknown commands."""
-    return [MessageHandler(PRIVATE & filters.COMMAND, unknown_command)]
+    return [message(unknown_command, PRIVATE & filters.COMMAND)]

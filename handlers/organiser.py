@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core.people.registration_import import import_registrations
-from core.people.registrations import ImportReport
-from core.people.search import find_people
 from core.reference.errors import NotFound
 from core.schedule.builder import BuildResult, build_schedule
 from handlers.callbacks import pack, unpack
 from handlers.common import ack, alert, reply
 from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
-from handlers.people.profile import other_message
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -117,105 +113,9 @@ async def schedule_button(update: Update, ctx: BotContext) -> None:
     await _run(update, ctx, t, parts[2], apply=True)
 
 
-IMPORTS_KEY = "pending_imports"
-
-
-def import_report(t: Translator, report: ImportReport, limit: int = 25) -> Safe:
-    """Counts, then each refused line with its reason."""
-    key = "import.dry" if report.dry_run else "import.done"
-    lines = [t(key, created=report.created, updated=report.updated, refused=len(report.errors))]
-    lines += [
-        t("import.error", line=line, problem=problem) for line, problem in report.errors[:limit]
-    ]
-    if len(report.errors) > limit:
-        lines.append(t("import.more", count=len(report.errors) - limit))
-    return Safe("\n".join(lines))
-
-
-async def csv_document(update: Update, ctx: BotContext) -> None:
-    """An organiser sends a registration CSV: validate it (nothing written), offer the import."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None or message.document is None:
-        return
-    if not ctx.services.policy.is_organiser(user.id):
-        await other_message(update, ctx)
-        return
-    t = await ctx.translator(update)
-    if (message.document.file_size or 0) > 5_000_000:
-        await reply(update, t("import.too_big"))
-        return
-    data = await (await message.document.get_file()).download_as_bytearray()
-    try:
-        text = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        await reply(update, t("import.not_utf8"))
-        return
-    services = ctx.services
-    report = await import_registrations(
-        services.uow,
-        text,
-        invite_mode=services.policy.mode == "invite",
-        dry_run=True,
-        now=services.clock.now(),
-    )
-    token = f"{message.message_id}"
-    if ctx.user_data is not None:
-        ctx.user_data.setdefault(IMPORTS_KEY, {})[token] = text
-    rows = []
-    if report.created or report.updated:
-        rows = [[(t("import.button", count=report.created + report.updated), pack("im", token))]]
-    await reply(update, import_report(t, report), rows)
-
-
-async def import_button(update: Update, ctx: BotContext) -> None:
-    """im:<token>: import the validated file (organiser re-checked)."""
-    press = await organiser_press(update, ctx)
-    if press is None:
-        return
-    t, parts = press
-    pending = ctx.user_data.get(IMPORTS_KEY, {}) if ctx.user_data is not None else {}
-    text = pending.pop(parts[1], None) if len(parts) == 2 else None
-    if text is None:
-        await alert(update, t("buttons.expired"))
-        return
-    services = ctx.services
-    report = await import_registrations(
-        services.uow,
-        text,
-        invite_mode=services.policy.mode == "invite",
-        dry_run=False,
-        now=services.clock.now(),
-    )
-    services.matchmaker.invalidate()
-    await ack(update)
-    await reply(update, import_report(t, report), edit=True)
-
-
-async def find_command(update: Update, ctx: BotContext) -> None:
-    """/find NAME: attendees by name, in Hangul or Latin, tolerant of romanisation variants."""
-    t = await ctx.translator(update)
-    if not await is_organiser_or_refuse(update, ctx, t):
-        return
-    query = " ".join(ctx.args or []).strip()
-    if not query:
-        await reply(update, t("find.usage"))
-        return
-    found = await find_people(ctx.services.uow, query)
-    lines = [t("find.title", query=query[:100])]
-    lines += [
-        t("find.line", name=name, organisation=org or "—", id=pid) for pid, name, org in found
-    ]
-    if not found:
-        lines.append(t("find.none"))
-    await reply(update, Safe("\n".join(lines)))
-
-
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Organiser commands (checked per action, not by the menu)."""
     return [
         CommandHandler("schedule", schedule_command, filters=PRIVATE),
         CallbackQueryHandler(schedule_button, pattern=r"^sc:"),
-        CommandHandler("find", find_command, filters=PRIVATE),
-        MessageHandler(PRIVATE & filters.Document.FileExtension("csv"), csv_document),
-        CallbackQueryHandler(import_button, pattern=r"^im:"),
     ]

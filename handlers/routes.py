@@ -77,9 +77,7 @@ class Route:
             return None
         head_parts = self.head.split(SEPARATOR)
         parts = data.split(SEPARATOR)
-        if parts[: len(head_parts)] != head_parts or len(parts) != len(head_parts) + len(
-            self.args
-        ):
+        if parts[: len(head_parts)] != head_parts or len(parts) != len(head_parts) + len(self.args):
             return None
         values: list[Value] = []
         for kind, raw in zip(self.args, parts[len(head_parts) :], strict=True):
@@ -149,6 +147,15 @@ add = ROUTES.add
 # --- people: consent, language, time zone, profile, visibility ---
 CONSENT_ACCEPT = add("people.consent.accept", "cs", "y", int)  # notice version
 CONSENT_DECLINE = add("people.consent.decline", "cs", "n", int)
+LANGUAGE = add("people.language.choose", "lang", None, Text(2))  # "en" / "ko"
+TIMEZONE = add("people.timezone.choose", "tz", None, Text(48))  # IANA name or "event"
+# The profile buttons carry their owner's id last: core refuses anyone else's press.
+PROFILE_CONTINUE = add("people.profile.continue", "pf", "c", int)
+PROFILE_EDIT = add("people.profile.edit", "pf", "e", Text(16), int)  # field
+PROFILE_SKIP = add("people.profile.skip", "pf", "s", Text(16), int)  # field
+PROFILE_CHOOSE = add("people.profile.choose", "pf", "v", Text(16), Text(16), int)  # field, value
+VISIBILITY_LEVEL = add("people.visibility.level", "vi", "o", Text(16), int)  # level, owner
+VISIBILITY_FIELD = add("people.visibility.field", "vi", "f", Text(16), int)  # field, owner
 
 # --- partners: suggestion cards ---
 
@@ -157,6 +164,12 @@ REMINDER_LATE = add("meetings.reminder.late", "rm", "l", int)  # meeting id
 REMINDER_CANT = add("meetings.reminder.cant", "rm", "x", int)
 
 # --- programme: agenda ---
+# Views: an argument ("-", "today", a day as YYYYMMDD, a track's index) and a page.
+AGENDA_NOW = add("programme.agenda.now", "ag", "n", Text(10), int)
+AGENDA_DAY = add("programme.agenda.day", "ag", "d", Text(10), int)
+AGENDA_TRACKS = add("programme.agenda.track", "ag", "k", Text(10), int)
+SESSION_FOLLOW = add("programme.session.follow", "ag", "s", Text(32))  # session key
+SESSION_LEAVE = add("programme.session.leave", "ag", "u", Text(32))
 
 # --- schedule: the organisers' schedule builder ---
 
@@ -181,5 +194,8 @@ FOLLOWUP_PROPOSAL = add("feedback.followup.proposal", "fu", "p", int, Text(16))
 EXPORT = add("feedback.export", "ex", None, Text(16))  # kind
 
 # --- privacy: /deleteme ---
+ERASE_CONFIRM = add("privacy.erase.confirm", "dm", "y", int)  # the asker's id
+ERASE_KEEP = add("privacy.erase.keep", "dm", "n", int)
 
 # --- organisers: registration import ---
+IMPORT = add("people.registrations.import", "im", None, Text(20))  # the checked file's token

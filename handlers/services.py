@@ -19,6 +19,7 @@ from core.outreach.ports import HasBroadcasts
 from core.partners.ports import HasInterests
 from core.partners.suggestions import Matchmaker
 from core.people.access import AccessPolicy
+from core.people.door import People
 from core.people.ports import (
     HasConsents,
     HasInvites,
@@ -28,8 +29,9 @@ from core.people.ports import (
     HasRegistrations,
 )
 from core.ports import Clock, Transaction
+from core.privacy.door import Privacy
 from core.privacy.ports import HasPrivacy
-from core.programme.agenda import Agenda
+from core.programme.door import Programme
 from core.programme.ports import HasAgenda
 
 
@@ -67,8 +69,12 @@ class Services:
     policy: AccessPolicy
     #: Meeting and consultation use cases (built with the rules from config).
     booking: Booking
-    #: Sessions, subscriptions and waitlists.
-    agenda: Agenda
+    #: Who people are: arriving, consent, profile, search, import, organisers.
+    people: People
+    #: The programme: sessions, subscriptions and waitlists.
+    programme: Programme
+    #: Each person's rights over their data: /mydata, /deleteme, retention.
+    privacy: Privacy
     #: Broadcasts to segments and the morning digest.
     outreach: Outreach
     #: The event survey, the follow-up, and the organisers' results, stats and exports.
@@ -87,3 +93,8 @@ class Services:
     survey_charts: Callable[[Results, str], list[tuple[str, bytes]]] = lambda _r, _l: []
     #: Asks the outbox dispatcher to run soon (after a use case enqueued something).
     wake_outbox: Callable[[], None] = lambda: None
+
+    @property
+    def agenda(self) -> Programme:
+        """The programme door under its former name (still read by the broadcast audiences)."""
+        return self.programme

@@ -46,6 +46,8 @@ DEFAULT_ERROR_KEYS: dict[type[DomainError], str] = {
     NotAllowed: "buttons.not_yours",
     NotFound: "buttons.expired",
 }
+#: For organiser handlers: core's re-check (NotAllowed) answers like the wrapper's own refusal.
+ORGANISER_ERRORS: ErrorKeys = {NotAllowed: "organiser.only"}
 
 
 @dataclass(slots=True)
@@ -222,6 +224,7 @@ def message(
 
 __all__ = [
     "DEFAULT_ERROR_KEYS",
+    "ORGANISER_ERRORS",
     "PRIVATE",
     "ErrorKeys",
     "Handler",
@@ -233,4 +236,3 @@ __all__ = [
     "guard",
     "message",
 ]
-

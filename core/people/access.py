@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from core.people.person import Person
-from core.people.ports import HasPeople, UowFactory
+from core.people.ports import HasPeople
 from core.reference.errors import NotAllowed, NotConsented
 
 
@@ -26,32 +25,6 @@ class AccessPolicy:
     def all_organisers(self) -> set[int]:
         """Config and stored organisers together."""
         return set(self.organiser_ids) | self.stored
-
-
-async def load_organisers(uow_factory: UowFactory, policy: AccessPolicy) -> set[int]:
-    """Refresh the stored organisers into the policy (start-up and every minute)."""
-    async with uow_factory() as uow:
-        stored = await uow.organisers.all()
-    policy.stored.clear()
-    policy.stored.update(stored)
-    return stored
-
-
-async def add_organiser(uow_factory: UowFactory, telegram_id: int, *, now: datetime) -> bool:
-    """Store an organiser; False when they were one already."""
-    async with uow_factory() as uow:
-        added = await uow.organisers.add(telegram_id, now)
-        await uow.commit()
-        return added
-
-
-async def find_person(uow_factory: UowFactory, telegram_id: int) -> Person | None:
-    """The consented person behind an update, if any (for language and role decisions)."""
-    async with uow_factory() as uow:
-        person = await uow.people.get(telegram_id)
-        if person is None or not person.has_current_consent():
-            return None
-        return person
 
 
 async def require_person(uow: HasPeople, telegram_id: int) -> Person:

@@ -1,16 +1,18 @@
-"""Use cases for arriving at the bot: access by invite, consent to the notice, language choice."""
+"""Arriving at the bot: access by invite, consent to the notice, language and time zone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.people.access import AccessPolicy, require_person
-from core.people.invites import Invite, looks_like_code, new_code
+from core.people.invites import looks_like_code
 from core.people.person import LANGUAGES, NOTICE_VERSION, Consent, Person
 from core.people.ports import UnitOfWork, UowFactory
 from core.people.profile import Profile
+from core.reference.errors import InvalidAnswer
 
 
 class Arrival(StrEnum):
@@ -33,6 +35,20 @@ class StartResult:
     next_field: str | None = None
     #: The profile was filled in from the organisers' registration import.
     prefilled: bool = False
+    #: The person's profile as it stands after this step (for the card or the greeting).
+    profile: Profile | None = None
+
+
+def valid_timezone(name: str) -> str | None:
+    """The canonical IANA name, or None when Python's zone database does not know it."""
+    cleaned = name.strip().replace(" ", "_")
+    if not cleaned or len(cleaned) > 64 or ".." in cleaned or cleaned.startswith("/"):
+        return None
+    try:
+        ZoneInfo(cleaned)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+    return cleaned
 
 
 async def _has_access(uow: UnitOfWork, telegram_id: int, policy: AccessPolicy) -> bool:
@@ -41,83 +57,124 @@ async def _has_access(uow: UnitOfWork, telegram_id: int, policy: AccessPolicy) -
     return await uow.invites.for_user(telegram_id) is not None
 
 
-async def start(
-    uow_factory: UowFactory,
-    *,
-    telegram_id: int,
-    payload: str | None,
-    policy: AccessPolicy,
-    now: datetime,
-) -> StartResult:
-    """Bind an invite if one is given, check access, then decide between consent and profile."""
-    async with uow_factory() as uow:
-        bound_problem: Arrival | None = None
-        if payload and looks_like_code(payload):
-            invite = await uow.invites.get(payload)
-            if invite is None:
+class Onboarding:
+    """Arriving at the bot: invite, consent, language and time zone, each in one transaction."""
+
+    def __init__(
+        self, uow: UowFactory, policy: AccessPolicy, event_timezone: str = "Europe/Brussels"
+    ) -> None:
+        self.uow = uow
+        self.policy = policy
+        self.event_timezone = event_timezone
+
+    async def start(self, telegram_id: int, payload: str | None, *, now: datetime) -> StartResult:
+        """Bind an invite if one is given, check access, then decide between consent and profile."""
+        policy = self.policy
+        async with self.uow() as uow:
+            bound_problem: Arrival | None = None
+            if payload and looks_like_code(payload):
+                invite = await uow.invites.get(payload)
+                if invite is None:
+                    bound_problem = Arrival.INVITE_INVALID
+                elif invite.used_by is None:
+                    if await uow.invites.for_user(telegram_id) is None:
+                        await uow.invites.bind(payload, telegram_id, now)
+                elif invite.used_by != telegram_id:
+                    bound_problem = Arrival.INVITE_USED
+            elif payload and policy.mode == "invite":
                 bound_problem = Arrival.INVITE_INVALID
-            elif invite.used_by is None:
-                if await uow.invites.for_user(telegram_id) is None:
-                    await uow.invites.bind(payload, telegram_id, now)
-            elif invite.used_by != telegram_id:
-                bound_problem = Arrival.INVITE_USED
-        elif payload and policy.mode == "invite":
-            bound_problem = Arrival.INVITE_INVALID
-        await uow.commit()
-        if not await _has_access(uow, telegram_id, policy):
-            return StartResult(bound_problem or Arrival.DENIED)
-        person = await uow.people.get(telegram_id)
-        if person is None or not person.has_current_consent():
-            return StartResult(Arrival.NEEDS_CONSENT, person)
-        if person.unreachable_at is not None:
-            # They are talking to us again, so they unblocked the bot.
-            person.unreachable_at = None
+            await uow.commit()
+            if not await _has_access(uow, telegram_id, policy):
+                return StartResult(bound_problem or Arrival.DENIED)
+            person = await uow.people.get(telegram_id)
+            if person is None or not person.has_current_consent():
+                return StartResult(Arrival.NEEDS_CONSENT, person)
+            if person.unreachable_at is not None:
+                # They are talking to us again, so they unblocked the bot.
+                person.unreachable_at = None
+                await uow.people.save(person)
+                await uow.commit()
+            profile = await uow.profiles.get(telegram_id) or Profile(telegram_id)
+            nxt = profile.next_unanswered()
+            if nxt is not None:
+                person.awaiting_field, person.awaiting_mode = nxt, "onboarding"
+                await uow.people.save(person)
+                await uow.commit()
+                return StartResult(Arrival.RESUME_PROFILE, person, nxt, profile=profile)
+            return StartResult(Arrival.WELCOME_BACK, person, profile=profile)
+
+    async def accept_consent(
+        self,
+        telegram_id: int,
+        *,
+        language: str,
+        now: datetime,
+        notice_version: int = NOTICE_VERSION,
+    ) -> StartResult:
+        """Record consent (time and notice version) and open the profile questions."""
+        async with self.uow() as uow:
+            if not await _has_access(uow, telegram_id, self.policy):
+                return StartResult(Arrival.DENIED)
+            person = await uow.people.get(telegram_id)
+            if person is None:
+                person = Person(telegram_id, language, notice_version, now)
+                await uow.people.add(person)
+            else:
+                person.consent_version, person.consented_at = notice_version, now
+            await uow.consents.add(Consent(telegram_id, notice_version, True, now))
+            profile = await uow.profiles.get(telegram_id)
+            prefilled = False
+            if profile is None:
+                profile = Profile(telegram_id)
+                prefilled = await _prefill(uow, profile, telegram_id, now)
+                await uow.profiles.save(profile)
+            nxt = profile.next_unanswered()
+            person.awaiting_field = nxt
+            person.awaiting_mode = "onboarding" if nxt else None
             await uow.people.save(person)
             await uow.commit()
-        profile = await uow.profiles.get(telegram_id) or Profile(telegram_id)
-        nxt = profile.next_unanswered()
-        if nxt is not None:
-            person.awaiting_field, person.awaiting_mode = nxt, "onboarding"
+            arrival = Arrival.RESUME_PROFILE if nxt else Arrival.WELCOME_BACK
+            return StartResult(arrival, person, nxt, prefilled, profile)
+
+    async def decline_consent(
+        self, telegram_id: int, *, now: datetime, notice_version: int = NOTICE_VERSION
+    ) -> None:
+        """Store nothing new; for someone who had agreed to an older notice, log the refusal."""
+        async with self.uow() as uow:
+            person = await uow.people.get(telegram_id)
+            if person is not None:
+                await uow.consents.add(Consent(telegram_id, notice_version, False, now))
+                person.awaiting_field = person.awaiting_mode = None
+                await uow.people.save(person)
+                await uow.commit()
+
+    async def set_language(self, telegram_id: int, language: str) -> bool:
+        """Store a consented person's language choice; False when there is nobody to store."""
+        if language not in LANGUAGES:
+            raise InvalidAnswer(reason="bad_choice", field="language")
+        async with self.uow() as uow:
+            person = await uow.people.get(telegram_id)
+            if person is None or not person.has_current_consent():
+                return False
+            person.language = language
             await uow.people.save(person)
             await uow.commit()
-            return StartResult(Arrival.RESUME_PROFILE, person, nxt)
-        return StartResult(Arrival.WELCOME_BACK, person)
+            return True
 
-
-async def accept_consent(
-    uow_factory: UowFactory,
-    *,
-    telegram_id: int,
-    language: str,
-    policy: AccessPolicy,
-    now: datetime,
-    notice_version: int = NOTICE_VERSION,
-) -> StartResult:
-    """Record consent (time and notice version) and open the profile questions."""
-    async with uow_factory() as uow:
-        if not await _has_access(uow, telegram_id, policy):
-            return StartResult(Arrival.DENIED)
-        person = await uow.people.get(telegram_id)
-        if person is None:
-            person = Person(telegram_id, language, notice_version, now)
-            await uow.people.add(person)
-        else:
-            person.consent_version, person.consented_at = notice_version, now
-        await uow.consents.add(Consent(telegram_id, notice_version, True, now))
-        profile = await uow.profiles.get(telegram_id)
-        prefilled = False
-        if profile is None:
-            profile = Profile(telegram_id)
-            prefilled = await _prefill(uow, profile, telegram_id, now)
-            await uow.profiles.save(profile)
-        nxt = profile.next_unanswered()
-        person.awaiting_field = nxt
-        person.awaiting_mode = "onboarding" if nxt else None
-        await uow.people.save(person)
-        await uow.commit()
-        return StartResult(
-            Arrival.RESUME_PROFILE if nxt else Arrival.WELCOME_BACK, person, nxt, prefilled
-        )
+    async def set_timezone(self, telegram_id: int, name: str) -> str:
+        """Store the zone a remote participant follows the event from ("event" = the event's own);
+        returns the zone now in force for them, or InvalidAnswer for a zone nobody knows."""
+        zone = None if name == "event" else valid_timezone(name)
+        if name != "event" and zone is None:
+            raise InvalidAnswer(reason="unknown_timezone", field="timezone")
+        if zone == self.event_timezone:
+            zone = None
+        async with self.uow() as uow:
+            person = await require_person(uow, telegram_id)
+            person.timezone = zone
+            await uow.people.save(person)
+            await uow.commit()
+        return zone or self.event_timezone
 
 
 async def _prefill(uow: UnitOfWork, profile: Profile, telegram_id: int, now: datetime) -> bool:
@@ -137,70 +194,3 @@ async def _prefill(uow: UnitOfWork, profile: Profile, telegram_id: int, now: dat
     registration.telegram_id = telegram_id
     await uow.registrations.save(registration, now)
     return True
-
-
-async def decline_consent(
-    uow_factory: UowFactory,
-    *,
-    telegram_id: int,
-    now: datetime,
-    notice_version: int = NOTICE_VERSION,
-) -> None:
-    """Store nothing new; for someone who had agreed to an older notice, log the refusal."""
-    async with uow_factory() as uow:
-        person = await uow.people.get(telegram_id)
-        if person is not None:
-            await uow.consents.add(Consent(telegram_id, notice_version, False, now))
-            person.awaiting_field = person.awaiting_mode = None
-            await uow.people.save(person)
-            await uow.commit()
-
-
-async def set_language(uow_factory: UowFactory, *, telegram_id: int, language: str) -> bool:
-    """Persist the language choice of a consented person; False when there is nobody to store."""
-    if language not in LANGUAGES:
-        raise ValueError(language)
-    async with uow_factory() as uow:
-        person = await uow.people.get(telegram_id)
-        if person is None or not person.has_current_consent():
-            return False
-        person.language = language
-        await uow.people.save(person)
-        await uow.commit()
-        return True
-
-
-def valid_timezone(name: str) -> str | None:
-    """The canonical IANA name, or None when Python's zone database does not know it."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    cleaned = name.strip().replace(" ", "_")
-    if not cleaned or len(cleaned) > 64 or ".." in cleaned or cleaned.startswith("/"):
-        return None
-    try:
-        ZoneInfo(cleaned)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return None
-    return cleaned
-
-
-async def set_timezone(uow_factory: UowFactory, *, telegram_id: int, name: str | None) -> bool:
-    """Store the zone a remote participant follows the event from (None = the event's own)."""
-    async with uow_factory() as uow:
-        person = await require_person(uow, telegram_id)
-        person.timezone = name
-        await uow.people.save(person)
-        await uow.commit()
-        return True
-
-
-async def create_invites(uow_factory: UowFactory, *, count: int, now: datetime) -> list[str]:
-    """Mint `count` fresh single-use codes."""
-    if count < 1 or count > 10_000:
-        raise ValueError("count must be between 1 and 10000")
-    codes = [new_code() for _ in range(count)]
-    async with uow_factory() as uow:
-        for code in codes:
-            await uow.invites.add(Invite(code, now))
-        await uow.commit()
-    return codes

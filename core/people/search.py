@@ -9,8 +9,6 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
-from core.people.ports import UowFactory
-
 _INITIALS = [
     "g",
     "kk",
@@ -195,18 +193,3 @@ def search(
             found.append((pid, name, score))
     found.sort(key=lambda x: (-x[2], x[1], x[0]))
     return found[:limit]
-
-
-async def find_people(
-    uow_factory: UowFactory, query: str, limit: int = 10
-) -> list[tuple[int, str, str]]:
-    """Attendees matching a name in any script: (telegram id, name, organisation)."""
-    async with uow_factory() as uow:
-        people = []
-        organisations: dict[int, str] = {}
-        for person in await uow.people.everyone():
-            profile = await uow.profiles.get(person.telegram_id)
-            if profile and profile.full_name:
-                people.append((person.telegram_id, profile.full_name))
-                organisations[person.telegram_id] = profile.organisation or ""
-    return [(pid, name, organisations[pid]) for pid, name, _ in search(query[:100], people, limit)]

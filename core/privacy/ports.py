@@ -29,6 +29,12 @@ class HasPrivacy(Protocol):
     def privacy(self) -> PrivacyRepository: ...
 
 
+class CancelsMeetings(Protocol):
+    """The meetings feature's cancel: frees the slot and tells the partner."""
+
+    async def cancel(self, meeting_id: int, by_id: int, *, now: datetime) -> object: ...
+
+
 class UnitOfWork(
     HasPrivacy, HasMeetings, HasOutcomes, HasPeople, HasProfiles, HasOutbox, Transaction, Protocol
 ):

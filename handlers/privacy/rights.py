@@ -1,116 +1,100 @@
-"""/privacy, /mydata and /deleteme: the person's rights, exercised in the chat."""
+"""/privacy, /mydata, /deleteme and /visibility: the person's rights, exercised in the chat."""
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram import InputFile
 
-from core.people import editing as profile_editing
+from core.people.editing import HIDEABLE
 from core.people.person import NOTICE_VERSION
 from core.people.profile import VISIBILITIES
-from core.privacy import rights as privacy
 from core.reference.errors import InvalidAnswer, NotConsented
-from handlers.callbacks import pack, unpack
-from handlers.common import Button, ack, alert, reply
-from handlers.context import BotContext
+from handlers.common import Button
+from handlers.routes import ERASE_CONFIRM, ERASE_KEEP, VISIBILITY_FIELD, VISIBILITY_LEVEL
+from handlers.turns import ErrorKeys, Handler, Turn, button, command
 
-PRIVATE = filters.ChatType.PRIVATE
+#: A choice that no longer exists (an old keyboard) is treated as an expired button.
+VISIBILITY_ERRORS: ErrorKeys = {InvalidAnswer: "buttons.expired"}
 
 
-async def privacy_command(update: Update, ctx: BotContext) -> None:
+async def privacy_command(turn: Turn) -> None:
     """What is stored, who sees it, for how long, who is responsible, and the commands."""
-    t = await ctx.translator(update)
-    services = ctx.services
-    await reply(
-        update,
-        t(
+    services = turn.services
+    await turn.reply(
+        turn.t(
             "privacy.details",
             event=services.event_name,
             contact=services.privacy_contact or services.event_name,
             days=services.retention_days,
             version=NOTICE_VERSION,
-        ),
+        )
     )
 
 
-async def mydata_command(update: Update, ctx: BotContext) -> None:
+async def mydata_command(turn: Turn) -> None:
     """A JSON file with everything stored about the asker, and only that."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
+    chat = turn.update.effective_chat
+    if chat is None:
         return
-    t = await ctx.translator(update)
     try:
-        data = await privacy.my_data(ctx.services.uow, user.id)
-    except NotConsented:
-        await reply(update, t("privacy.nothing_stored"))
+        data = await turn.services.privacy.my_data(turn.user_id)
+    except NotConsented:  # nothing is stored, so there is nothing to consent to first
+        await turn.reply(turn.t("privacy.nothing_stored"))
         return
     await chat.send_document(
-        InputFile(data, filename="my-forumbot-data.json"), caption=t("privacy.mydata_caption")
+        InputFile(data, filename="my-forumbot-data.json"), caption=turn.t("privacy.mydata_caption")
     )
 
 
-async def deleteme_command(update: Update, ctx: BotContext) -> None:
+async def deleteme_command(turn: Turn) -> None:
     """Ask for confirmation before erasing."""
-    t = await ctx.translator(update)
-    user = update.effective_user
-    if user is None:
-        return
-    await reply(
-        update,
+    t = turn.t
+    await turn.reply(
         t("privacy.confirm_delete"),
         [
             [
-                (t("privacy.button.delete"), pack("dm", "y", user.id)),
-                (t("privacy.button.keep"), pack("dm", "n", user.id)),
+                (t("privacy.button.delete"), ERASE_CONFIRM.pack(turn.user_id)),
+                (t("privacy.button.keep"), ERASE_KEEP.pack(turn.user_id)),
             ]
         ],
     )
 
 
-async def deleteme_button(update: Update, ctx: BotContext) -> None:
-    """dm:y:<id> erases (only one's own data), dm:n:<id> keeps everything."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    t = await ctx.translator(update)
-    parts = unpack(query.data)
-    if len(parts) != 3 or parts[2] != str(user.id) or parts[1] not in ("y", "n"):
-        await alert(update, t("buttons.not_yours"))
-        return
-    await ack(update)
-    if parts[1] == "n":
-        await reply(update, t("privacy.kept"), edit=True)
-        return
-    services = ctx.services
+async def erase(turn: Turn) -> None:
+    """dm:y:<id>: erase (core re-checks that the id is the presser's own)."""
+    services = turn.services
     try:
-        result = await privacy.erase(
-            services.uow, services.booking, user.id, now=services.clock.now()
-        )
+        result = await services.privacy.erase_mine(turn.user_id, turn.int_arg(), now=turn.now())
     except NotConsented:
-        await reply(update, t("privacy.nothing_stored"), edit=True)
+        await turn.ack()
+        await turn.reply(turn.t("privacy.nothing_stored"), edit=True)
         return
+    await turn.ack()
     services.matchmaker.invalidate()
     services.wake_outbox()
-    if ctx.user_data is not None:
-        ctx.user_data.clear()
-    await reply(update, t.plural("privacy.deleted", result.meetings_cancelled), edit=True)
+    if turn.ctx.user_data is not None:
+        turn.ctx.user_data.clear()
+    await turn.reply(turn.t.plural("privacy.deleted", result.meetings_cancelled), edit=True)
 
 
-async def _visibility_view(update: Update, ctx: BotContext, *, edit: bool) -> None:
-    user = update.effective_user
-    if user is None:
-        return
-    t = await ctx.translator(update)
+async def keep(turn: Turn) -> None:
+    """dm:n:<id>: keep everything (still only for the asker's own button)."""
+    turn.services.privacy.keep_mine(turn.user_id, turn.int_arg())
+    await turn.ack()
+    await turn.reply(turn.t("privacy.kept"), edit=True)
+
+
+async def _visibility_view(turn: Turn, *, edit: bool) -> None:
+    t = turn.t
     try:
-        _, profile = await profile_editing.load(ctx.services.uow, user.id)
+        _, profile = await turn.services.people.profiles.load(turn.user_id)
     except NotConsented:
-        await reply(update, t("privacy.nothing_stored"), edit=edit)
+        await turn.reply(t("privacy.nothing_stored"), edit=edit)
         return
     rows: list[list[Button]] = [
         [
             (
                 ("✓ " if profile.visibility == v else "") + t(f"visibility.{v}"),
-                pack("vi", "o", v, user.id),
+                VISIBILITY_LEVEL.pack(v, turn.user_id),
             )
         ]
         for v in VISIBILITIES
@@ -119,52 +103,56 @@ async def _visibility_view(update: Update, ctx: BotContext, *, edit: bool) -> No
         [
             (
                 ("🙈 " if f in profile.hidden_fields else "👁 ") + t(f"field.{f}"),
-                pack("vi", "f", f, user.id),
+                VISIBILITY_FIELD.pack(f, turn.user_id),
             )
         ]
-        for f in profile_editing.HIDEABLE
+        for f in HIDEABLE
     ]
-    await reply(update, t("visibility.title"), rows, edit=edit)
+    await turn.reply(t("visibility.title"), rows, edit=edit)
 
 
-async def visibility_command(update: Update, ctx: BotContext) -> None:
+async def visibility_command(turn: Turn) -> None:
     """/visibility: who sees my card, and which fields stay private."""
-    await _visibility_view(update, ctx, edit=False)
+    await _visibility_view(turn, edit=False)
 
 
-async def visibility_button(update: Update, ctx: BotContext) -> None:
-    """vi:o:<level>:<id> or vi:f:<field>:<id> — only for one's own profile."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    t = await ctx.translator(update)
-    parts = unpack(query.data)
-    if len(parts) != 4 or parts[3] != str(user.id) or parts[1] not in ("o", "f"):
-        await alert(update, t("buttons.not_yours"))
-        return
+async def choose_visibility(turn: Turn) -> None:
+    """vi:o:<level>:<id>: who sees my card (only one's own profile, re-checked in core)."""
+    profiles = turn.services.people.profiles
     try:
-        if parts[1] == "o":
-            profile = await profile_editing.set_visibility(ctx.services.uow, user.id, parts[2])
-        else:
-            profile = await profile_editing.toggle_hidden(ctx.services.uow, user.id, parts[2])
-    except InvalidAnswer:
-        await alert(update, t("buttons.expired"))
-        return
+        profile = await profiles.set_visibility(
+            turn.user_id, turn.str_arg(0), owner=turn.int_arg(1)
+        )
     except NotConsented:
-        await alert(update, t("privacy.nothing_stored"))
+        await turn.alert(turn.t("privacy.nothing_stored"))
         return
-    ctx.services.matchmaker.refresh(profile)
-    await ack(update)
-    await _visibility_view(update, ctx, edit=True)
+    turn.services.matchmaker.refresh(profile)
+    await turn.ack()
+    await _visibility_view(turn, edit=True)
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+async def toggle_field(turn: Turn) -> None:
+    """vi:f:<field>:<id>: hide a field from others, or show it again (one's own only)."""
+    profiles = turn.services.people.profiles
+    try:
+        profile = await profiles.toggle_hidden(turn.user_id, turn.str_arg(0), owner=turn.int_arg(1))
+    except NotConsented:
+        await turn.alert(turn.t("privacy.nothing_stored"))
+        return
+    turn.services.matchmaker.refresh(profile)
+    await turn.ack()
+    await _visibility_view(turn, edit=True)
+
+
+def handlers() -> list[Handler]:
     """Privacy commands."""
     return [
-        CommandHandler("privacy", privacy_command, filters=PRIVATE),
-        CommandHandler("mydata", mydata_command, filters=PRIVATE),
-        CommandHandler("deleteme", deleteme_command, filters=PRIVATE),
-        CallbackQueryHandler(deleteme_button, pattern=r"^dm:"),
-        CommandHandler("visibility", visibility_command, filters=PRIVATE),
-        CallbackQueryHandler(visibility_button, pattern=r"^vi:"),
+        command("privacy", privacy_command),
+        command("mydata", mydata_command),
+        command("deleteme", deleteme_command),
+        button(ERASE_CONFIRM, erase),
+        button(ERASE_KEEP, keep),
+        command("visibility", visibility_command),
+        button(VISIBILITY_LEVEL, choose_visibility, errors=VISIBILITY_ERRORS),
+        button(VISIBILITY_FIELD, toggle_field, errors=VISIBILITY_ERRORS),
     ]

@@ -143,8 +143,8 @@ async def test_reminders_on_the_right_minute_across_dst_and_the_digest(make_bot)
     await load(bot, DST_EVENT)
     user = bot.client(21, "Ana")
     await onboard(user)
-    await bot.services.agenda.follow(21, "before", now=bot.clock.now())
-    await bot.services.agenda.follow(21, "after", now=bot.clock.now())
+    await bot.services.programme.follow(21, "before", now=bot.clock.now())
+    await bot.services.programme.follow(21, "after", now=bot.clock.now())
 
     async def at(hour: int, minute: int, day: int) -> list[str]:
         bot.clock.set(datetime(2025, 3, day, hour, minute, tzinfo=UTC))
@@ -225,8 +225,8 @@ async def test_restart_sends_due_reminders_once_and_drops_stale_ones(make_bot):
     await load(bot, DST_EVENT)
     user = bot.client(31)
     await onboard(user)
-    await bot.services.agenda.follow(31, "before", now=bot.clock.now())  # Sat 10:00 CET
-    await bot.services.agenda.follow(31, "after", now=bot.clock.now())  # Sun 10:00 CEST
+    await bot.services.programme.follow(31, "before", now=bot.clock.now())  # Sat 10:00 CET
+    await bot.services.programme.follow(31, "after", now=bot.clock.now())  # Sun 10:00 CEST
     await bot.stop()  # the bot is down...
     bot.clock.set(datetime(2025, 3, 30, 7, 55, tzinfo=UTC))  # ...until Sunday 09:55
     await bot.start()
@@ -246,8 +246,8 @@ async def test_moved_or_dropped_sessions_notify_followers_and_move_reminders(mak
     await load(bot, DST_EVENT)
     user = bot.client(41)
     await onboard(user)
-    await bot.services.agenda.follow(41, "after", now=bot.clock.now())
-    await bot.services.agenda.follow(41, "before", now=bot.clock.now())
+    await bot.services.programme.follow(41, "after", now=bot.clock.now())
+    await bot.services.programme.follow(41, "before", now=bot.clock.now())
     moved = DST_EVENT.replace("start = 2025-03-30T10:00:00", "start = 2025-03-30T10:30:00")
     without_saturday = moved.replace('key = "before"', 'key = "gone-now"')
     await load(bot, without_saturday)

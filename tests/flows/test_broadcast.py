@@ -108,11 +108,10 @@ async def test_documents_paid_mode_and_stored_organisers(make_bot, tmp_path, mon
     await newcomer.command("broadcast")
     assert newcomer.last().text == "This command is for the event's organisers."
 
-    from core.people.access import add_organiser, load_organisers
-
-    assert await add_organiser(bot.services.uow, ORG + 1, now=bot.clock.now())
-    assert not await add_organiser(bot.services.uow, ORG + 1, now=bot.clock.now())
-    await load_organisers(bot.services.uow, bot.services.policy)  # what the minute job does
+    people_ = bot.services.people
+    assert await people_.add_organiser(ORG + 1, now=bot.clock.now())
+    assert not await people_.add_organiser(ORG + 1, now=bot.clock.now())
+    await people_.load_organisers()  # what the minute job does
     await newcomer.command("broadcast")
     await newcomer.send_document(
         "programme.pdf",

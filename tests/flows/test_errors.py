@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from core.people import editing as profile_editing
+from core.people.editing import ProfileEditing
 
 
 async def test_unexpected_error_is_logged_with_update_id_and_user_is_answered(
@@ -18,7 +18,7 @@ async def test_unexpected_error_is_logged_with_update_id_and_user_is_answered(
     async def broken(*_args, **_kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(profile_editing, "load", broken)
+    monkeypatch.setattr(ProfileEditing, "load", broken)
     with caplog.at_level(logging.ERROR, logger="handlers.help"):
         await user.command("profile")
     assert user.last().text.startswith("죄송합니다. 저희 쪽에 문제가 생겼습니다.")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.__main__ import main
-from core.people.registration_import import import_registrations
 
 CSV = """name,email,organisation,country,delegation,sector,expertise,offers,seeks
 Anna de Vries,anna@tudelft.nl,Delft University of Technology,Nederland,EU,Academia,"cryo-CMOS, QKD",Cryo-CMOS control electronics,A QKD testbed
@@ -22,7 +21,8 @@ Wrong Delegation,wd@example.org,X,Germany,KR,industry,,,
 async def test_import_report_dry_run_and_update(make_bot):
     bot = await make_bot()
     uow, now = bot.services.uow, bot.clock.now()
-    dry = await import_registrations(uow, CSV, invite_mode=False, dry_run=True, now=now)
+    import_registrations = bot.services.people.registrations.apply
+    dry = await import_registrations(CSV, invite_mode=False, dry_run=True, now=now)
     assert (dry.created, dry.updated) == (2, 0)
     assert dry.errors == [
         (4, "name is missing"),
@@ -33,10 +33,9 @@ async def test_import_report_dry_run_and_update(make_bot):
     ]
     async with uow() as u:
         assert await u.registrations.all() == []  # a dry run writes nothing
-    real = await import_registrations(uow, CSV, invite_mode=False, dry_run=False, now=now)
+    real = await import_registrations(CSV, invite_mode=False, dry_run=False, now=now)
     assert (real.created, real.updated) == (2, 0)
     again = await import_registrations(
-        uow,
         CSV.replace("서울 QKD 테스트베드", "부산 테스트베드"),
         invite_mode=False,
         dry_run=False,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from core.people.onboarding import create_invites
-
 
 async def test_invite_mode_admits_only_invited_accounts(make_bot):
     bot = await make_bot(access={"mode": "invite"}, organisers={"telegram_ids": [9000]})
-    code, other_code = await create_invites(bot.services.uow, count=2, now=bot.clock.now())
+    code, other_code = await bot.services.people.create_invites(2, now=bot.clock.now())
 
     stranger = bot.client(3001)
     await stranger.command("start")

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.privacy.rights import purge
 from storage.base import Base
 from storage.privacy.repository import PERSON_COLUMNS
 from tests.flows.test_meetings import request_from_jiwoo, setup
@@ -76,18 +75,12 @@ async def test_survey_answers_stay_anonymised_and_purge(make_bot):
     services = bot.services
     later = bot.clock.now() + timedelta(days=200)
     assert (
-        await purge(
-            services.uow, services.booking, older_than=timedelta(days=180), now=later, dry_run=True
-        )
-        == 3
+        await services.privacy.purge(older_than=timedelta(days=180), now=later, dry_run=True) == 3
     )
     async with services.uow() as uow:
         assert len(await uow.people.everyone()) == 3  # a dry run changes nothing
     assert (
-        await purge(
-            services.uow, services.booking, older_than=timedelta(days=180), now=later, dry_run=False
-        )
-        == 3
+        await services.privacy.purge(older_than=timedelta(days=180), now=later, dry_run=False) == 3
     )
     async with services.uow() as uow:
         assert await uow.people.everyone() == []

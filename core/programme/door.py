@@ -1,4 +1,5 @@
-"""Use cases for following sessions: subscribe, sign up with a waitlist, and promotion."""
+"""The programme feature's one door: sessions as each person sees them, subscribe, sign up with
+a waitlist, promotion, and the organisers' waitlist."""
 
 from __future__ import annotations
 
@@ -7,19 +8,25 @@ from datetime import datetime
 from core.outbox.delivery import enqueue
 from core.outbox.model import OutgoingMessage, dt
 from core.outbox.reminders import ReminderSettings
-from core.people.access import require_person
+from core.people.access import AccessPolicy, require_organiser, require_person
 from core.programme.attendance import ATTENDING, Attendance, SessionView, first_status
 from core.programme.ports import UnitOfWork, UowFactory
 from core.programme.reminders import forget_session, remind_session
 from core.reference.errors import NotFound
 
 
-class Agenda:
+class Programme:
     """Sessions as each person sees them, and the rules of places and waitlists."""
 
-    def __init__(self, uow: UowFactory, reminders: ReminderSettings | None = None) -> None:
+    def __init__(
+        self,
+        uow: UowFactory,
+        reminders: ReminderSettings | None = None,
+        policy: AccessPolicy | None = None,
+    ) -> None:
         self.uow = uow
         self.reminders = reminders or ReminderSettings()
+        self.policy = policy or AccessPolicy()
 
     async def views(self, person: int | None) -> list[SessionView]:
         """Every active session with places taken and (for a consented person) their status."""
@@ -98,8 +105,9 @@ class Agenda:
                 return person
         return None
 
-    async def waitlist(self, key: str) -> list[tuple[int, str, Attendance]]:
-        """Who holds a place and who waits, in order, with names (for organisers)."""
+    async def waitlist(self, presser: int, key: str) -> list[tuple[int, str, Attendance]]:
+        """Who holds a place and who waits, in order, with names (organisers only, re-checked)."""
+        require_organiser(self.policy, presser)
         async with self.uow() as uow:
             out = []
             for person, status, _at in await uow.agenda.followers(key):

@@ -1,0 +1,99 @@
+"""The people feature's one door: arriving, consenting, the profile, search, invites, organisers.
+
+Handlers call `People` and nothing else of this feature. The use cases live in smaller classes
+the door exposes as attributes (`people.onboarding`, `people.profiles`, `people.registrations`);
+the door itself holds the few that fit in a line or two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.people.access import AccessPolicy, require_organiser
+from core.people.editing import ProfileEditing
+from core.people.invites import Invite, new_code
+from core.people.onboarding import Onboarding
+from core.people.person import Person
+from core.people.ports import UowFactory
+from core.people.registration_import import RegistrationImport
+from core.people.search import search
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One attendee matching an organiser's name search."""
+
+    telegram_id: int
+    name: str
+    organisation: str
+
+
+class People:
+    """Everything about the people who use the bot, with who-may-do-what checked here."""
+
+    def __init__(
+        self, uow: UowFactory, policy: AccessPolicy, *, event_timezone: str = "Europe/Brussels"
+    ) -> None:
+        self.uow = uow
+        self.policy = policy
+        #: /start, consent, language and time zone.
+        self.onboarding = Onboarding(uow, policy, event_timezone)
+        #: The profile questions, editing, visibility (only one's own profile).
+        self.profiles = ProfileEditing(uow)
+        #: The organisers' registration import and the invite list.
+        self.registrations = RegistrationImport(uow, policy)
+
+    def is_organiser(self, telegram_id: int) -> bool:
+        """Config and stored organisers (the stored ones as of the last reload)."""
+        return self.policy.is_organiser(telegram_id)
+
+    async def reader(self, telegram_id: int) -> Person | None:
+        """The consented person behind an update, if any (for language and time zone)."""
+        async with self.uow() as uow:
+            person = await uow.people.get(telegram_id)
+            if person is None or not person.has_current_consent():
+                return None
+            return person
+
+    async def find(self, presser: int, query: str, limit: int = 10) -> list[Found]:
+        """Attendees matching a name in any script (organisers only, re-checked here)."""
+        require_organiser(self.policy, presser)
+        async with self.uow() as uow:
+            people = []
+            organisations: dict[int, str] = {}
+            for person in await uow.people.everyone():
+                profile = await uow.profiles.get(person.telegram_id)
+                if profile and profile.full_name:
+                    people.append((person.telegram_id, profile.full_name))
+                    organisations[person.telegram_id] = profile.organisation or ""
+        return [
+            Found(pid, name, organisations[pid])
+            for pid, name, _ in search(query[:100], people, limit)
+        ]
+
+    async def create_invites(self, count: int, *, now: datetime) -> list[str]:
+        """Mint `count` fresh single-use codes (the CLI: trusted, no presser)."""
+        if count < 1 or count > 10_000:
+            raise ValueError("count must be between 1 and 10000")
+        codes = [new_code() for _ in range(count)]
+        async with self.uow() as uow:
+            for code in codes:
+                await uow.invites.add(Invite(code, now))
+            await uow.commit()
+        return codes
+
+    async def add_organiser(self, telegram_id: int, *, now: datetime) -> bool:
+        """Store an organiser (the CLI); False when they were one already."""
+        async with self.uow() as uow:
+            added = await uow.organisers.add(telegram_id, now)
+            await uow.commit()
+            return added
+
+    async def load_organisers(self) -> set[int]:
+        """Refresh the stored organisers into the policy (start-up and every minute)."""
+        async with self.uow() as uow:
+            stored = await uow.organisers.all()
+        self.policy.stored.clear()
+        self.policy.stored.update(stored)
+        return stored
