@@ -7,7 +7,7 @@ from telegram.constants import ParseMode
 
 from core.feedback.exports import KINDS, to_csv
 from handlers.routes import EXPORT
-from handlers.turns import Handler, Turn, button, command
+from handlers.turns import ORGANISER_ERRORS, Handler, Turn, button, command
 
 
 async def export_command(turn: Turn) -> None:
@@ -47,6 +47,6 @@ async def send_export(turn: Turn, kind: str) -> None:
 def handlers() -> list[Handler]:
     """/export and its buttons."""
     return [
-        command("export", export_command, organiser=True),
-        button(EXPORT, export_button, organiser=True),
+        command("export", export_command, organiser=True, errors=ORGANISER_ERRORS),
+        button(EXPORT, export_button, organiser=True, errors=ORGANISER_ERRORS),
     ]

@@ -6,7 +6,7 @@ from telegram import InputFile
 
 from handlers.feedback.exports import send_export
 from handlers.i18n import Safe
-from handlers.turns import Handler, Turn, command
+from handlers.turns import ORGANISER_ERRORS, Handler, Turn, command
 
 
 async def survey_results_command(turn: Turn) -> None:
@@ -62,4 +62,6 @@ async def survey_results_command(turn: Turn) -> None:
 
 def handlers() -> list[Handler]:
     """/survey_results."""
-    return [command("survey_results", survey_results_command, organiser=True)]
+    return [
+        command("survey_results", survey_results_command, organiser=True, errors=ORGANISER_ERRORS)
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InputFile
 
-from handlers.turns import Handler, Turn, command
+from handlers.turns import ORGANISER_ERRORS, Handler, Turn, command
 
 
 async def stats_command(turn: Turn) -> None:
@@ -50,4 +50,4 @@ async def stats_command(turn: Turn) -> None:
 
 def handlers() -> list[Handler]:
     """/stats."""
-    return [command("stats", stats_command, organiser=True)]
+    return [command("stats", stats_command, organiser=True, errors=ORGANISER_ERRORS)]

@@ -19,11 +19,21 @@ from handlers.i18n import Safe, Translator
 from handlers.outbox.rendering import render, send_rendered
 from handlers.routes import BROADCAST_AUDIENCE, BROADCAST_DISCARD, BROADCAST_SEND
 from handlers.services import Services
-from handlers.turns import PRIVATE, ErrorKeys, Handler, Turn, button, command, message
+from handlers.turns import (
+    ORGANISER_ERRORS,
+    PRIVATE,
+    ErrorKeys,
+    Handler,
+    Turn,
+    button,
+    command,
+    message,
+)
 
 COMPOSE_KEY = "broadcast_compose"
-#: A draft that is gone or no longer a draft (sent, discarded) when its button is pressed.
-ERRORS: ErrorKeys = {NotFound: "meetings.error.gone"}
+#: Core's organiser re-check answers like the wrapper's; a draft that is gone or no longer a
+#: draft (sent, discarded) when its button is pressed says so.
+ERRORS: ErrorKeys = {**ORGANISER_ERRORS, NotFound: "meetings.error.gone"}
 
 
 async def broadcast_command(turn: Turn) -> None:
@@ -228,8 +238,8 @@ async def broadcasts_command(turn: Turn) -> None:
 def handlers() -> list[Handler]:
     """/broadcast, /broadcasts and their buttons (organiser re-checked on every press)."""
     return [
-        command("broadcast", broadcast_command, organiser=True),
-        command("broadcasts", broadcasts_command, organiser=True),
+        command("broadcast", broadcast_command, organiser=True, errors=ERRORS),
+        command("broadcasts", broadcasts_command, organiser=True, errors=ERRORS),
         button(BROADCAST_AUDIENCE, choose_audience, organiser=True, errors=ERRORS),
         button(BROADCAST_SEND, send, organiser=True, errors=ERRORS),
         button(BROADCAST_DISCARD, discard, organiser=True, errors=ERRORS),
@@ -238,4 +248,4 @@ def handlers() -> list[Handler]:
 
 def compose_handlers() -> list[Handler]:
     """Runs before profile answers (group -2) so the composed message is not taken for one."""
-    return [message(compose, PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL)]
+    return [message(compose, PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL, errors=ERRORS)]
