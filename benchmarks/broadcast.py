@@ -53,7 +53,14 @@ from bot.app import (
     stop_without_polling,
 )
 from bot.clock import SystemClock
-from bot.config import DatabaseSettings, EventSettings, OutboxSettings, Settings, TelegramSettings
+from bot.config import (
+    DatabaseSettings,
+    EventSettings,
+    OrganiserSettings,
+    OutboxSettings,
+    Settings,
+    TelegramSettings,
+)
 from core.outbox.model import OutgoingMessage
 from fake_bot_api import FakeBotApi
 from storage.engine import is_sqlite
@@ -114,7 +121,7 @@ class Result:
 async def dispatch_until_done(app: ForumApp, broadcast_id: int) -> tuple[int, int, float]:
     """Run the dispatcher like the repeating job until nothing is pending: (sent, passes, s)."""
     dispatcher = dispatcher_of(app)
-    broadcasts = services_of(app).broadcasts
+    broadcasts = services_of(app).outreach.broadcasts
     clock = dispatcher.clock
     passes = 0
     start = time.perf_counter()
@@ -161,6 +168,7 @@ async def run_limit(
         database=DatabaseSettings(url=url),
         outbox=OutboxSettings(max_per_second=setting, max_attempts=5),
         event=EventSettings(name="Korea-EU Quantum Research Forum"),
+        organisers=OrganiserSettings(telegram_ids=[ORGANISER]),
     )
     app = build_application(
         settings, request=fake, clock=clock, start_dispatcher_job=False, freeze_heap=True
@@ -174,13 +182,13 @@ async def run_limit(
             pacer = TimedPacer(dispatcher.limiter.rate, dispatcher.limiter.catch_up)
             dispatcher.limiter = pacer
         ptb_limiter = instrument_ptb_limiter(app) if breakdown else None
-        broadcasts = services_of(app).broadcasts
-        draft = await broadcasts.draft(ORGANISER, MESSAGE, now=clock.now())
+        broadcasts = services_of(app).outreach.broadcasts
+        draft = (await broadcasts.draft(ORGANISER, MESSAGE, now=clock.now())).broadcast
         assert draft.id is not None
-        _, audience = await broadcasts.target(draft.id, "all")
+        _, audience = await broadcasts.target(ORGANISER, draft.id, "all")
         lap("target")
         assert audience == recipients, f"audience {audience} != {recipients}"
-        await broadcasts.send(draft.id, now=clock.now())
+        await broadcasts.send(ORGANISER, draft.id, now=clock.now())
         lap("send")
 
         if timings is not None:

@@ -19,13 +19,13 @@ from bot.clock import SystemClock
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
 from bot.jobs import JobData, schedule_jobs
-from core.feedback.survey_flow import SurveyFlow
+from core.feedback.door import Feedback
 from core.matching import MatchPreferences
 from core.meetings.booking import Booking, calendar_for
 from core.meetings.model import MeetingRules
 from core.outbox.model import DeliveryPolicy
 from core.outbox.reminders import ReminderSettings
-from core.outreach.broadcasts import Broadcasts
+from core.outreach.door import Outreach
 from core.partners.suggestions import Matchmaker, MatchSettings
 from core.people.access import AccessPolicy
 from core.people.door import People
@@ -35,6 +35,7 @@ from core.programme.door import Programme
 from handlers import help as help_
 from handlers import organiser
 from handlers.context import SERVICES_KEY, BotContext
+from handlers.feedback import exports, followup, results, stats
 from handlers.feedback import survey as feedback
 from handlers.help import bot_commands, menu_languages
 from handlers.meetings import booking as meetings
@@ -71,12 +72,16 @@ def register_handlers(app: ForumApp) -> None:
     # Organisers' people tools: /find, and a registration CSV sent in the chat with its button.
     app.add_handlers(search.handlers())
     app.add_handlers(registrations.handlers())
+    # Feedback for organisers: /export and its buttons, /stats, /survey_results.
+    app.add_handlers([*exports.handlers(), *stats.handlers(), *results.handlers()])
     # Broadcasts: /broadcast, /broadcasts and their buttons; the composed message is caught
     # before anything else reads it (group -2).
     app.add_handlers(broadcast.handlers())
     app.add_handlers(broadcast.compose_handlers(), group=-2)
     # After-meeting outcome questions; a pending comment is caught early (group -1).
     app.add_handlers(feedback.handlers())
+    # The survey (/feedback) and the follow-up's buttons.
+    app.add_handlers(followup.handlers())
     app.add_handlers(feedback.comment_handlers(), group=-3)
     app.add_handlers(feedback.survey_text_handlers(), group=-4)
     # A note being typed for a meeting request is caught before profile answers (group -1).
@@ -134,8 +139,13 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
         people=People(uow, policy, event_timezone=settings.event.timezone),
         programme=Programme(uow, reminders, policy),
         privacy=Privacy(uow, booking),
-        broadcasts=Broadcasts(uow),
-        survey=SurveyFlow(uow),
+        outreach=Outreach(uow, policy, reminders),
+        feedback=Feedback(
+            uow,
+            policy,
+            timezone=settings.event.timezone,
+            follow_up_days=settings.feedback.follow_up_days,
+        ),
         default_language=settings.i18n.default_language,
         event_timezone=ZoneInfo(settings.event.timezone),
         event_name=settings.event.name,

@@ -10,8 +10,6 @@ from telegram.ext import JobQueue
 
 from bot.config import Settings
 from bot.dispatcher import OutboxDispatcher
-from core.feedback import followup
-from core.outreach.digest import run_digests
 from handlers.context import BotContext
 from handlers.outreach import broadcast
 from handlers.services import Services
@@ -66,26 +64,19 @@ async def reload_organisers(context: BotContext) -> None:
 async def invite_to_survey(context: BotContext) -> None:
     """The survey invitation goes out when the survey opens (once per person)."""
     services = _data(context).services
-    _wake_if(services, await services.survey.prompt_due(now=services.clock.now()))
+    _wake_if(services, await services.feedback.survey.prompt_due(now=services.clock.now()))
 
 
 async def ask_follow_ups(context: BotContext) -> None:
     """The follow-up N days after the event (collaborations and proposals)."""
-    data = _data(context)
-    await followup.ask_due(
-        data.services.uow,
-        data.settings.feedback.follow_up_days,
-        data.settings.event.timezone,
-        now=data.services.clock.now(),
-    )
+    services = _data(context).services
+    await services.feedback.followups.ask_due(now=services.clock.now())
 
 
 async def send_digests(context: BotContext) -> None:
     """The morning digest, sent once per person and day (dedupe keys make re-runs harmless)."""
     services = _data(context).services
-    _wake_if(
-        services, await run_digests(services.uow, services.booking.reminders, services.clock.now())
-    )
+    _wake_if(services, await services.outreach.digests.run(now=services.clock.now()))
 
 
 async def refresh_matching(context: BotContext) -> None:

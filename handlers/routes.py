@@ -174,8 +174,24 @@ SESSION_LEAVE = add("programme.session.leave", "ag", "u", Text(32))
 # --- schedule: the organisers' schedule builder ---
 
 # --- outreach: broadcasts ---
+# The draft id travels as text on the audience route, so "session.<32-character key>" still fits.
+BROADCAST_AUDIENCE = add("outreach.broadcast.audience", "bc", "a", Text(18), Text(40))
+BROADCAST_SEND = add("outreach.broadcast.send", "bc", "s", int)  # broadcast id
+BROADCAST_DISCARD = add("outreach.broadcast.discard", "bc", "x", int)
 
 # --- feedback: survey, follow-up, exports ---
+SURVEY_START = add("feedback.survey.start", "sv", "s")
+SURVEY_NEVER = add("feedback.survey.never", "sv", "o")
+SURVEY_ANSWER = add("feedback.survey.answer", "sv", "a", Text(24), Text(24))  # question, choice
+SURVEY_TOGGLE = add("feedback.survey.toggle", "sv", "t", Text(24), Text(24))
+SURVEY_DONE = add("feedback.survey.done", "sv", "d", Text(24))  # question key
+SURVEY_SKIP = add("feedback.survey.skip", "sv", "k", Text(24))
+SURVEY_CHANGE = add("feedback.survey.change", "sv", "e", Text(24))
+FOLLOWUP_TOGGLE = add("feedback.followup.toggle", "fu", "t", int, int)  # days, partner id
+FOLLOWUP_DONE = add("feedback.followup.done", "fu", "d", int)
+FOLLOWUP_NONE = add("feedback.followup.none", "fu", "0", int)
+FOLLOWUP_PROPOSAL = add("feedback.followup.proposal", "fu", "p", int, Text(16))
+EXPORT = add("feedback.export", "ex", None, Text(16))  # kind
 
 # --- privacy: /deleteme ---
 ERASE_CONFIRM = add("privacy.erase.confirm", "dm", "y", int)  # the asker's id

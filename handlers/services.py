@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from core.feedback.door import Feedback
 from core.feedback.ports import HasFollowUps, HasSurvey
 from core.feedback.stats import Stats
-from core.feedback.survey_flow import Results, SurveyFlow
+from core.feedback.survey_flow import Results
 from core.meetings.booking import Booking
 from core.meetings.ports import HasMeetings, HasOutcomes
 from core.outbox.ports import HasOutbox
-from core.outreach.broadcasts import Broadcasts
+from core.outreach.door import Outreach
 from core.outreach.ports import HasBroadcasts
 from core.partners.ports import HasInterests
 from core.partners.suggestions import Matchmaker
@@ -74,10 +75,10 @@ class Services:
     programme: Programme
     #: Each person's rights over their data: /mydata, /deleteme, retention.
     privacy: Privacy
-    #: Announcements to segments.
-    broadcasts: Broadcasts
-    #: The event survey.
-    survey: SurveyFlow
+    #: Broadcasts to segments and the morning digest.
+    outreach: Outreach
+    #: The event survey, the follow-up, and the organisers' results, stats and exports.
+    feedback: Feedback
     default_language: str = "en"
     event_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
     event_name: str = "Research networking forum"

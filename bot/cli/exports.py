@@ -67,10 +67,8 @@ def add_match(sub: Subcommands) -> None:
 
 
 async def _export_rows(settings: Settings, kind: str) -> tuple[list[str], list[list[str]]]:
-    from core.feedback.exports import export
-
     async with services_for(settings) as services:
-        return await export(services.uow, kind, settings.event.timezone)
+        return await services.feedback.exports.table(kind)
 
 
 def export_csv(settings: Settings, args: argparse.Namespace) -> int:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.feedback.ports import UnitOfWork, UowFactory
 from core.meetings.model import MeetingStatus, SlotKind
 from core.outbox.delivery import enqueue
-from core.outbox.model import OutgoingMessage
+from core.outbox.model import Action, OutgoingMessage
 from core.people.access import require_person
 from core.reference.errors import NotAllowed, NotFound
 
@@ -46,81 +48,99 @@ async def event_end(uow: UnitOfWork, timezone: str) -> datetime | None:
     return last.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
-async def ask_due(uow_factory: UowFactory, days: list[int], timezone: str, *, now: datetime) -> int:
-    """For each follow-up whose day has come, one message to each person who met someone."""
-    async with uow_factory() as uow:
-        end = await event_end(uow, timezone)
-        if end is None:
-            return 0
-        added = 0
-        for n in days:
-            if now < end + timedelta(days=n):
-                continue
-            for person in await uow.people.everyone():
-                if person.unreachable_at is not None or not person.has_current_consent():
-                    continue
-                met = await partners_met(uow, person.telegram_id, now)
-                if not met:
-                    continue
-                buttons = [
-                    [{"text": f"⬜ {name}", "data": f"fu:t:{n}:{pid}"}]
-                    for pid, name in list(met.items())[:20]
-                ]
-                buttons.append(
-                    [
-                        {"key": "followup.button.done", "data": f"fu:d:{n}"},
-                        {"key": "followup.button.none", "data": f"fu:0:{n}"},
-                    ]
-                )
-                added += await enqueue(
-                    uow,
-                    recipient_id=person.telegram_id,
-                    message=OutgoingMessage(
-                        key="followup.ask", params={"days": n}, buttons=buttons
-                    ),
-                    due_at=now,
-                    dedupe_key=f"followup:{n}:{person.telegram_id}",
-                    now=now,
-                )
-        await uow.commit()
-        return added
-
-
-async def record(
-    uow_factory: UowFactory,
-    person: int,
-    n: int,
-    partners: list[int],
-    proposal: str | None,
-    *,
-    now: datetime,
-) -> None:
-    """Store who they work with (only people they met) and the proposal status."""
-    if proposal is not None and proposal not in PROPOSAL:
-        raise NotFound(what="answer")
-    async with uow_factory() as uow:
-        await require_person(uow, person)
-        met = await partners_met(uow, person, now)
-        if any(p not in met for p in partners):
-            raise NotAllowed()
-        await uow.followups.save(person, n, sorted(set(partners)), proposal, now)
-        await uow.commit()
-
-
-async def summary(uow_factory: UowFactory) -> tuple[int, int, int]:
+async def summary(uow: UnitOfWork) -> tuple[int, int, int]:
     """Collaborations (distinct pairs), proposals submitted, proposals planned."""
-    async with uow_factory() as uow:
-        pairs: set[tuple[int, int]] = set()
-        submitted = planned = 0
-        for person, _n, partners, proposal in await uow.followups.all():
-            pairs |= {(min(person, p), max(person, p)) for p in partners}
-            submitted += proposal == "submitted"
-            planned += proposal == "planned"
-        return len(pairs), submitted, planned
+    pairs: set[tuple[int, int]] = set()
+    submitted = planned = 0
+    for person, _n, partners, proposal in await uow.followups.all():
+        pairs |= {(min(person, p), max(person, p)) for p in partners}
+        submitted += proposal == "submitted"
+        planned += proposal == "planned"
+    return len(pairs), submitted, planned
 
 
-async def met_by(uow_factory: UowFactory, person: int, *, now: datetime) -> dict[int, str]:
-    """The people this person met (for the follow-up buttons)."""
-    async with uow_factory() as uow:
-        await require_person(uow, person)
-        return await partners_met(uow, person, now)
+def _buttons(n: int, met: dict[int, str]) -> list[list[dict[str, Any]]]:
+    """One toggle per partner (labelled with their name as written), then Done and Nobody."""
+    rows: list[list[dict[str, Any]]] = []
+    for pid, name in list(met.items())[:20]:
+        toggle = Action("feedback.followup.toggle", (n, pid)).button("")
+        del toggle["key"]  # a person's name, shown as written rather than from the catalogue
+        rows.append([{"text": f"⬜ {name}", **toggle}])
+    rows.append(
+        [
+            Action("feedback.followup.done", (n,)).button("followup.button.done"),
+            Action("feedback.followup.none", (n,)).button("followup.button.none"),
+        ]
+    )
+    return rows
+
+
+class FollowUps:
+    """The follow-up N days after the event, and the answers people give to it."""
+
+    def __init__(self, uow: UowFactory, days: Sequence[int], timezone: str) -> None:
+        self.uow = uow
+        self.days = list(days)
+        self.timezone = timezone
+
+    async def ask_due(self, *, now: datetime) -> int:
+        """For each follow-up whose day has come, one message to each person who met someone."""
+        async with self.uow() as uow:
+            end = await event_end(uow, self.timezone)
+            if end is None:
+                return 0
+            added = 0
+            for n in self.days:
+                if now < end + timedelta(days=n):
+                    continue
+                for person in await uow.people.everyone():
+                    if person.unreachable_at is not None or not person.has_current_consent():
+                        continue
+                    met = await partners_met(uow, person.telegram_id, now)
+                    if not met:
+                        continue
+                    added += await enqueue(
+                        uow,
+                        recipient_id=person.telegram_id,
+                        message=OutgoingMessage(
+                            key="followup.ask", params={"days": n}, buttons=_buttons(n, met)
+                        ),
+                        due_at=now,
+                        dedupe_key=f"followup:{n}:{person.telegram_id}",
+                        now=now,
+                    )
+            await uow.commit()
+            return added
+
+    async def met_by(self, person: int, *, now: datetime) -> dict[int, str]:
+        """The people this person met (for the follow-up buttons)."""
+        async with self.uow() as uow:
+            await require_person(uow, person)
+            return await partners_met(uow, person, now)
+
+    async def choose(self, person: int, partner: int, *, now: datetime) -> dict[int, str]:
+        """Check a partner may be ticked (only people they met); returns everyone they met."""
+        met = await self.met_by(person, now=now)
+        if partner not in met:
+            raise NotAllowed()
+        return met
+
+    async def record(
+        self,
+        person: int,
+        n: int,
+        partners: list[int],
+        proposal: str | None,
+        *,
+        now: datetime,
+    ) -> None:
+        """Store who they work with (only people they met) and the proposal status."""
+        if proposal is not None and proposal not in PROPOSAL:
+            raise NotFound(what="answer")
+        async with self.uow() as uow:
+            await require_person(uow, person)
+            met = await partners_met(uow, person, now)
+            if any(p not in met for p in partners):
+                raise NotAllowed()
+            await uow.followups.save(person, n, sorted(set(partners)), proposal, now)
+            await uow.commit()

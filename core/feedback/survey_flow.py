@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from core.feedback.ports import UowFactory
+from core.feedback.ports import UnitOfWork, UowFactory
 from core.feedback.survey import Question, QuestionSummary, Survey, summarise
 from core.outbox.delivery import enqueue
-from core.outbox.model import OutgoingMessage
+from core.outbox.model import Action, OutgoingMessage
 from core.people.access import require_person
 from core.reference.errors import DomainError, InvalidAnswer
 
@@ -44,8 +44,28 @@ class Results:
     summaries: list[QuestionSummary]
 
 
+async def survey_results(uow: UnitOfWork) -> Results | None:
+    """Response rate and summaries for the organisers (None without a survey)."""
+    survey = await uow.survey.definition()
+    if survey is None:
+        return None
+    invited = sum(1 for p in await uow.people.everyone() if p.has_current_consent())
+    answers = [
+        (key, value)
+        for _p, key, value in await uow.survey.all_answers()
+        if value is not None  # skipped optional questions
+    ]
+    return Results(
+        survey,
+        invited,
+        await uow.survey.count_status(FINISHED),
+        await uow.survey.count_status(STARTED),
+        summarise(survey, answers),
+    )
+
+
 class SurveyFlow:
-    """The survey's rules around storage."""
+    """The survey's rules around storage, for the people answering it."""
 
     def __init__(self, uow: UowFactory) -> None:
         self.uow = uow
@@ -74,8 +94,8 @@ class SurveyFlow:
                         },
                         buttons=[
                             [
-                                {"key": "survey.button.start", "data": "sv:s"},
-                                {"key": "survey.button.never", "data": "sv:o"},
+                                Action("feedback.survey.start").button("survey.button.start"),
+                                Action("feedback.survey.never").button("survey.button.never"),
                             ]
                         ],
                     ),
@@ -129,23 +149,3 @@ class SurveyFlow:
             await uow.survey.set_status(person, OPTED_OUT, now)
             await uow.outbox.drop_pending(f"survey:open:{person}", "opted out")
             await uow.commit()
-
-    async def results(self) -> Results | None:
-        """Response rate and summaries for the organisers (None without a survey)."""
-        async with self.uow() as uow:
-            survey = await uow.survey.definition()
-            if survey is None:
-                return None
-            invited = sum(1 for p in await uow.people.everyone() if p.has_current_consent())
-            answers = [
-                (key, value)
-                for _p, key, value in await uow.survey.all_answers()
-                if value is not None  # skipped optional questions
-            ]
-            return Results(
-                survey,
-                invited,
-                await uow.survey.count_status(FINISHED),
-                await uow.survey.count_status(STARTED),
-                summarise(survey, answers),
-            )

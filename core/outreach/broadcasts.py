@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.outbox.model import OutboxRow, OutgoingMessage, Status
 from core.outreach.model import Broadcast, BroadcastStatus, Report, prefix, valid_audience
 from core.outreach.ports import UnitOfWork, UowFactory
+from core.people.access import AccessPolicy, require_organiser
 from core.programme.attendance import ATTENDING
 from core.reference.countries import delegation
 from core.reference.errors import NotFound
 
-AUDIENCES = ("all", "eu", "kr", "no_meeting", "unfinished")
+#: How many upcoming sessions the audience choice offers.
+SESSION_CHOICES = 6
 
 
 async def recipients(uow: UnitOfWork, audience: str) -> list[int]:
@@ -46,22 +49,64 @@ async def recipients(uow: UnitOfWork, audience: str) -> list[int]:
     return out
 
 
+@dataclass(slots=True)
+class Draft:
+    """A kept announcement and the upcoming sessions whose followers it could go to."""
+
+    broadcast: Broadcast
+    #: (key, title) of up to SESSION_CHOICES sessions that have not ended, in agenda order.
+    sessions: list[tuple[str, str]] = field(default_factory=list)
+
+
+async def _report(uow: UnitOfWork, item: Broadcast) -> Report:
+    """Counts from the outbox rows; marks the broadcast done when nothing is pending."""
+    assert item.id is not None
+    report = Report(item.total)
+    reasons: Counter[str] = Counter()
+    for status, error in await uow.outbox.statuses(prefix(item.id)):
+        if status is Status.SENT:
+            report.sent += 1
+        elif status is Status.UNREACHABLE:
+            report.blocked += 1
+        elif status in (Status.FAILED, Status.DROPPED):
+            report.failed += 1
+            reasons[(error or "unknown")[:80]] += 1
+        else:
+            report.pending += 1
+    report.reasons = dict(reasons.most_common(5))
+    if item.status is BroadcastStatus.SENDING and report.finished:
+        item.status = BroadcastStatus.DONE
+        await uow.broadcasts.save(item)
+    return report
+
+
+async def recent_reports(uow: UnitOfWork, limit: int) -> list[tuple[Broadcast, Report]]:
+    """The latest broadcasts, newest first, each with its report (the caller commits)."""
+    return [(item, await _report(uow, item)) for item in await uow.broadcasts.recent(limit)]
+
+
 class Broadcasts:
-    """Draft, target, send, and report on announcements."""
+    """Draft, target, send, and report on announcements; only organisers may do the first three."""
 
-    def __init__(self, uow: UowFactory) -> None:
+    def __init__(self, uow: UowFactory, policy: AccessPolicy) -> None:
         self.uow = uow
+        self.policy = policy
 
-    async def draft(self, author: int, message: OutgoingMessage, *, now: datetime) -> Broadcast:
+    async def draft(self, author: int, message: OutgoingMessage, *, now: datetime) -> Draft:
         """Keep the composed message until the audience is chosen."""
+        require_organiser(self.policy, author)
         async with self.uow() as uow:
             item = Broadcast(None, author, message, BroadcastStatus.DRAFT, now)
             await uow.broadcasts.add(item)
+            sessions = [s for s in await uow.agenda.sessions() if s.ends_at > now]
             await uow.commit()
-            return item
+            return Draft(item, [(s.key, s.title) for s in sessions[:SESSION_CHOICES]])
 
-    async def target(self, broadcast_id: int, audience: str) -> tuple[Broadcast, int]:
+    async def target(
+        self, organiser: int, broadcast_id: int, audience: str
+    ) -> tuple[Broadcast, int]:
         """Choose the audience of a draft; returns it with the recipient count for the preview."""
+        require_organiser(self.policy, organiser)
         if not valid_audience(audience):
             raise NotFound(what="audience")
         async with self.uow() as uow:
@@ -74,8 +119,9 @@ class Broadcasts:
             await uow.commit()
             return item, count
 
-    async def send(self, broadcast_id: int, *, now: datetime) -> Broadcast:
+    async def send(self, organiser: int, broadcast_id: int, *, now: datetime) -> Broadcast:
         """One outbox row per recipient, all in one transaction; a second press adds nothing."""
+        require_organiser(self.policy, organiser)
         async with self.uow() as uow:
             item = await uow.broadcasts.get(broadcast_id)
             if item is None or item.id is None:
@@ -102,8 +148,9 @@ class Broadcasts:
             await uow.commit()
             return item
 
-    async def cancel(self, broadcast_id: int) -> None:
+    async def cancel(self, organiser: int, broadcast_id: int) -> None:
         """Discard a draft."""
+        require_organiser(self.policy, organiser)
         async with self.uow() as uow:
             item = await uow.broadcasts.get(broadcast_id)
             if item is not None and item.status is BroadcastStatus.DRAFT:
@@ -111,8 +158,11 @@ class Broadcasts:
                 await uow.broadcasts.save(item)
                 await uow.commit()
 
-    async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
+    async def set_progress_message(
+        self, organiser: int, broadcast_id: int, message_id: int
+    ) -> None:
         """Remember which message shows the progress, so a restart keeps editing it."""
+        require_organiser(self.policy, organiser)
         async with self.uow() as uow:
             item = await uow.broadcasts.get(broadcast_id)
             if item is not None:
@@ -126,23 +176,8 @@ class Broadcasts:
             item = await uow.broadcasts.get(broadcast_id)
             if item is None or item.id is None:
                 raise NotFound(what="broadcast")
-            report = Report(item.total)
-            reasons: Counter[str] = Counter()
-            for status, error in await uow.outbox.statuses(prefix(item.id)):
-                if status is Status.SENT:
-                    report.sent += 1
-                elif status is Status.UNREACHABLE:
-                    report.blocked += 1
-                elif status in (Status.FAILED, Status.DROPPED):
-                    report.failed += 1
-                    reasons[(error or "unknown")[:80]] += 1
-                else:
-                    report.pending += 1
-            report.reasons = dict(reasons.most_common(5))
-            if item.status is BroadcastStatus.SENDING and report.finished:
-                item.status = BroadcastStatus.DONE
-                await uow.broadcasts.save(item)
-                await uow.commit()
+            report = await _report(uow, item)
+            await uow.commit()
             return item, report
 
     async def active(self) -> list[Broadcast]:
@@ -150,7 +185,10 @@ class Broadcasts:
         async with self.uow() as uow:
             return await uow.broadcasts.with_status(BroadcastStatus.SENDING)
 
-    async def recent(self, limit: int = 10) -> list[Broadcast]:
-        """The latest broadcasts, newest first."""
+    async def recent(self, organiser: int, limit: int = 10) -> list[tuple[Broadcast, Report]]:
+        """The latest broadcasts, newest first, with their reports (for /broadcasts)."""
+        require_organiser(self.policy, organiser)
         async with self.uow() as uow:
-            return await uow.broadcasts.recent(limit)
+            reports = await recent_reports(uow, limit)
+            await uow.commit()
+            return reports

@@ -96,14 +96,19 @@ async def queue_digests(
     return added
 
 
-async def run_digests(
-    uow_factory: UowFactory, settings: ReminderSettings, now: datetime
-) -> int:
-    """The digest job: event days are the local days that have sessions or slots."""
-    zone = ZoneInfo(settings.timezone)
-    async with uow_factory() as uow:
-        days = {s.starts_at.astimezone(zone).date() for s in await uow.agenda.sessions()}
-        days |= {s.starts_at.astimezone(zone).date() for s in await uow.meetings.slots()}
-        added = await queue_digests(uow, settings, days, now)
-        await uow.commit()
-        return added
+class Digests:
+    """The digest job's use case: event days are the local days that have sessions or slots."""
+
+    def __init__(self, uow: UowFactory, settings: ReminderSettings) -> None:
+        self.uow = uow
+        self.settings = settings
+
+    async def run(self, *, now: datetime) -> int:
+        """Queue today's digests once their time has come; returns how many were added."""
+        zone = ZoneInfo(self.settings.timezone)
+        async with self.uow() as uow:
+            days = {s.starts_at.astimezone(zone).date() for s in await uow.agenda.sessions()}
+            days |= {s.starts_at.astimezone(zone).date() for s in await uow.meetings.slots()}
+            added = await queue_digests(uow, self.settings, days, now)
+            await uow.commit()
+            return added

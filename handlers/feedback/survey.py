@@ -10,12 +10,10 @@ from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
-    CommandHandler,
     MessageHandler,
     filters,
 )
 
-from core.feedback import followup
 from core.feedback.survey import Question
 from core.feedback.survey_flow import Progress, SurveyClosed
 from core.meetings import outcomes
@@ -24,7 +22,16 @@ from handlers.callbacks import as_int, pack, unpack
 from handlers.common import Button, ack, alert, clip, reply
 from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
-from handlers.people.notice import consent_first
+from handlers.routes import (
+    SURVEY_ANSWER,
+    SURVEY_CHANGE,
+    SURVEY_DONE,
+    SURVEY_NEVER,
+    SURVEY_SKIP,
+    SURVEY_START,
+    SURVEY_TOGGLE,
+)
+from handlers.turns import ErrorKeys, Turn, button, command, message
 
 PRIVATE = filters.ChatType.PRIVATE
 COMMENT_KEY = "outcome_comment"
@@ -100,6 +107,8 @@ async def comment_text(update: Update, ctx: BotContext) -> None:
 
 SURVEY_KEY = "survey_question"
 MULTI_KEY = "survey_multi"
+#: Refusals of the survey's use cases, in the person's language (the reason picks the text).
+ERRORS: ErrorKeys = {InvalidAnswer: "survey.invalid.", SurveyClosed: "survey.closed"}
 
 
 def _question_view(
@@ -116,7 +125,10 @@ def _question_view(
     if question.kind == "rating":
         rows = [
             [
-                (("✓ " if current == n else "") + "⭐" * n, pack("sv", "a", question.key, n))
+                (
+                    ("✓ " if current == n else "") + "⭐" * n,
+                    SURVEY_ANSWER.pack(question.key, str(n)),
+                )
                 for n in range(1, 6)
             ]
         ]
@@ -125,7 +137,7 @@ def _question_view(
             [
                 (
                     ("✓ " if current == o.key else "") + o.label(lang),
-                    pack("sv", "a", question.key, o.key),
+                    SURVEY_ANSWER.pack(question.key, o.key),
                 )
             ]
             for o in question.options
@@ -136,30 +148,28 @@ def _question_view(
             [
                 (
                     ("☑️ " if o.key in chosen else "⬜ ") + o.label(lang),
-                    pack("sv", "t", question.key, o.key),
+                    SURVEY_TOGGLE.pack(question.key, o.key),
                 )
             ]
             for o in question.options
         ]
-        rows.append([(t("survey.button.done"), pack("sv", "d", question.key))])
+        rows.append([(t("survey.button.done"), SURVEY_DONE.pack(question.key))])
     else:
         lines.append(t("survey.type_answer"))
     if not question.required:
-        rows.append([(t("survey.button.skip"), pack("sv", "k", question.key))])
+        rows.append([(t("survey.button.skip"), SURVEY_SKIP.pack(question.key))])
     return Safe("\n".join(lines)), rows
 
 
+def _user_data(turn: Turn) -> dict[str, Any]:
+    return turn.ctx.user_data if turn.ctx.user_data is not None else {}
+
+
 async def _show(
-    update: Update,
-    ctx: BotContext,
-    t: Translator,
-    progress: Progress,
-    *,
-    edit: bool,
-    question: Question | None = None,
+    turn: Turn, progress: Progress, *, edit: bool, question: Question | None = None
 ) -> None:
     """The next (or a chosen) question, or the summary with edit buttons when all are done."""
-    data: dict[str, Any] = ctx.user_data if ctx.user_data is not None else {}
+    t, data = turn.t, _user_data(turn)
     question = question or progress.next
     if question is None:
         data.pop(SURVEY_KEY, None)
@@ -169,14 +179,14 @@ async def _show(
             value = progress.answers.get(q.key)
             shown = _answer_text(q, value, t.language) if value not in (None, [], "") else "—"
             lines.append(f"• {html.escape(q.text(t.language))}: <i>{html.escape(shown)}</i>")
-            rows.append([(t("survey.button.change", n=len(rows) + 1), pack("sv", "e", q.key))])
-        await reply(update, Safe("\n".join(lines)), rows, edit=edit)
+            rows.append([(t("survey.button.change", n=len(rows) + 1), SURVEY_CHANGE.pack(q.key))])
+        await turn.reply(Safe("\n".join(lines)), rows, edit=edit)
         return
     data[SURVEY_KEY] = question.key  # typed text answers it (or is refused clearly)
     if question.kind == "multi":
         data[MULTI_KEY] = list(progress.answers.get(question.key) or [])
     text, rows = _question_view(t, progress, question)
-    await reply(update, text, rows, edit=edit)
+    await turn.reply(text, rows, edit=edit)
 
 
 def _answer_text(question: Question, value: Any, lang: str) -> str:
@@ -189,192 +199,120 @@ def _answer_text(question: Question, value: Any, lang: str) -> str:
     return clip(str(value), 200)
 
 
-async def feedback_command(update: Update, ctx: BotContext) -> None:
+async def feedback_command(turn: Turn) -> None:
     """/feedback: continue where you left off (or review your answers)."""
-    user = update.effective_user
-    if user is None:
-        return
-    t = await ctx.translator(update)
-    try:
-        progress = await ctx.services.survey.progress(user.id, now=ctx.services.clock.now())
-    except NotConsented:
-        await consent_first(update, ctx, t)
-        return
-    except SurveyClosed:
-        await reply(update, t("survey.closed"))
-        return
-    await _show(update, ctx, t, progress, edit=False)
+    progress = await turn.services.feedback.survey.progress(turn.user_id, now=turn.now())
+    await _show(turn, progress, edit=False)
 
 
-async def survey_button(update: Update, ctx: BotContext) -> None:
-    """sv:s start · sv:o never · sv:a answer · sv:t toggle · sv:d done · sv:k skip · sv:e edit."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+async def start_survey(turn: Turn) -> None:
+    """sv:s (the invitation's Start): the first unanswered question."""
+    progress = await turn.services.feedback.survey.progress(turn.user_id, now=turn.now())
+    await turn.ack()
+    await _show(turn, progress, edit=True)
+
+
+async def never(turn: Turn) -> None:
+    """sv:o: never ask again."""
+    await turn.services.feedback.survey.opt_out(turn.user_id, now=turn.now())
+    await turn.ack()
+    await turn.reply(turn.t("survey.opted_out"), edit=True)
+
+
+async def answer(turn: Turn) -> None:
+    """sv:a:<question>:<choice>: a rating or a single choice."""
+    flow = turn.services.feedback.survey
+    progress = await flow.answer(turn.user_id, turn.str_arg(0), turn.str_arg(1), now=turn.now())
+    await turn.ack()
+    await _show(turn, progress, edit=True)
+
+
+async def toggle(turn: Turn) -> None:
+    """sv:t:<question>:<option>: tick or untick one choice of a multiple choice question."""
+    progress = await turn.services.feedback.survey.progress(turn.user_id, now=turn.now())
+    key, option = turn.str_arg(0), turn.str_arg(1)
+    question = progress.survey.question(key)
+    if question is None or question.option(option) is None:
+        await turn.alert(turn.t("survey.invalid.option"))
         return
-    t = await ctx.translator(update)
-    parts = unpack(query.data)
-    flow, now = ctx.services.survey, ctx.services.clock.now()
-    data: dict[str, Any] = ctx.user_data if ctx.user_data is not None else {}
-    verb = parts[1] if len(parts) >= 2 else ""
-    try:
-        if verb == "o" and len(parts) == 2:
-            await flow.opt_out(user.id, now=now)
-            await ack(update)
-            await reply(update, t("survey.opted_out"), edit=True)
-            return
-        progress = await flow.progress(user.id, now=now)
-        if verb == "s" and len(parts) == 2:
-            await ack(update)
-            await _show(update, ctx, t, progress, edit=True)
-        elif verb == "a" and len(parts) == 4:
-            progress = await flow.answer(user.id, parts[2], parts[3], now=now)
-            await ack(update)
-            await _show(update, ctx, t, progress, edit=True)
-        elif verb == "t" and len(parts) == 4:
-            question = progress.survey.question(parts[2])
-            if question is None or question.option(parts[3]) is None:
-                await alert(update, t("survey.invalid.option"))
-                return
-            chosen: list[str] = data.setdefault(MULTI_KEY, [])
-            chosen.remove(parts[3]) if parts[3] in chosen else chosen.append(parts[3])
-            await ack(update)
-            view = Progress(
-                progress.survey,
-                question,
-                {**progress.answers, question.key: chosen},
-                progress.status,
-            )
-            text, rows = _question_view(t, view, question)
-            await reply(update, text, rows, edit=True)
-        elif verb in ("d", "k") and len(parts) == 3:
-            raw = list(data.get(MULTI_KEY) or []) if verb == "d" else []
-            progress = await flow.answer(user.id, parts[2], raw, now=now, skip=verb == "k")
-            await ack(update)
-            await _show(update, ctx, t, progress, edit=True)
-        elif verb == "e" and len(parts) == 3:
-            question = progress.survey.question(parts[2])
-            if question is None:
-                await alert(update, t("buttons.expired"))
-                return
-            await ack(update)
-            await _show(update, ctx, t, progress, edit=False, question=question)
-        else:
-            await alert(update, t("buttons.expired"))
-    except InvalidAnswer as err:
-        await alert(
-            update,
-            t(
-                f"survey.invalid.{err.params.get('reason', 'option')}",
-                limit=err.params.get("limit", 0),
-                length=err.params.get("length", 0),
-            ),
-        )
-    except SurveyClosed:
-        await alert(update, t("survey.closed"))
-    except NotConsented:
-        await ack(update)
-        await consent_first(update, ctx, t)
+    chosen: list[str] = _user_data(turn).setdefault(MULTI_KEY, [])
+    chosen.remove(option) if option in chosen else chosen.append(option)
+    await turn.ack()
+    view = Progress(
+        progress.survey, question, {**progress.answers, question.key: chosen}, progress.status
+    )
+    text, rows = _question_view(turn.t, view, question)
+    await turn.reply(text, rows, edit=True)
 
 
-async def survey_text(update: Update, ctx: BotContext) -> None:
-    """A typed answer to the open free-text question (group -3, then stop)."""
-    data: dict[str, Any] = ctx.user_data if ctx.user_data is not None else {}
+async def done(turn: Turn) -> None:
+    """sv:d:<question>: save the ticked choices."""
+    raw = list(_user_data(turn).get(MULTI_KEY) or [])
+    flow = turn.services.feedback.survey
+    progress = await flow.answer(turn.user_id, turn.str_arg(), raw, now=turn.now())
+    await turn.ack()
+    await _show(turn, progress, edit=True)
+
+
+async def skip(turn: Turn) -> None:
+    """sv:k:<question>: leave an optional question unanswered."""
+    flow = turn.services.feedback.survey
+    progress = await flow.answer(turn.user_id, turn.str_arg(), [], now=turn.now(), skip=True)
+    await turn.ack()
+    await _show(turn, progress, edit=True)
+
+
+async def change(turn: Turn) -> None:
+    """sv:e:<question>: ask an answered question again."""
+    progress = await turn.services.feedback.survey.progress(turn.user_id, now=turn.now())
+    question = progress.survey.question(turn.str_arg())
+    if question is None:
+        await turn.alert(turn.t("buttons.expired"))
+        return
+    await turn.ack()
+    await _show(turn, progress, edit=False, question=question)
+
+
+async def survey_text(turn: Turn) -> None:
+    """A typed answer to the open free-text question (group -4, then stop)."""
+    data = _user_data(turn)
     key = data.get(SURVEY_KEY)
-    message, user = update.effective_message, update.effective_user
-    if not key or message is None or not message.text or user is None:
+    if not key or not turn.text:
         return
-    t = await ctx.translator(update)
+    t, flow = turn.t, turn.services.feedback.survey
     try:
-        progress = await ctx.services.survey.answer(
-            user.id, str(key), message.text, now=ctx.services.clock.now()
-        )
+        progress = await flow.answer(turn.user_id, str(key), turn.text, now=turn.now())
     except InvalidAnswer as err:
         problem = t(
             f"survey.invalid.{err.params.get('reason', 'empty')}",
             limit=err.params.get("limit", 0),
             length=err.params.get("length", 0),
         )
-        progress = await ctx.services.survey.progress(user.id, now=ctx.services.clock.now())
+        progress = await flow.progress(turn.user_id, now=turn.now())
         question = progress.survey.question(str(key))
         text, rows = _question_view(t, progress, question) if question else (Safe(""), [])
-        await reply(update, Safe(f"{problem}\n\n{text}"), rows)
+        await turn.reply(Safe(f"{problem}\n\n{text}"), rows)
         raise ApplicationHandlerStop from None
     except SurveyClosed:
         data.pop(SURVEY_KEY, None)
-        await reply(update, t("survey.closed"))
+        await turn.reply(t("survey.closed"))
         raise ApplicationHandlerStop from None
-    await _show(update, ctx, t, progress, edit=False)
+    await _show(turn, progress, edit=False)
     raise ApplicationHandlerStop
-
-
-FOLLOW_KEY = "followup_partners"
-
-
-async def followup_button(update: Update, ctx: BotContext) -> None:
-    """fu:t:<n>:<id> toggle a partner · fu:d:<n> done · fu:0:<n> nobody · fu:p:<n>:<status>."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    t = await ctx.translator(update)
-    parts = unpack(query.data)
-    n = as_int(parts[2]) if len(parts) >= 3 else None
-    if n is None or parts[1] not in ("t", "d", "0", "p"):
-        await alert(update, t("buttons.expired"))
-        return
-    services, now = ctx.services, ctx.services.clock.now()
-    data: dict[str, Any] = ctx.user_data if ctx.user_data is not None else {}
-    chosen: list[int] = data.setdefault(FOLLOW_KEY, {}).setdefault(n, [])
-    try:
-        met = await followup.met_by(services.uow, user.id, now=now)
-        if parts[1] == "t" and len(parts) == 4:
-            pid = as_int(parts[3])
-            if pid not in met:
-                await alert(update, t("buttons.not_yours"))
-                return
-            chosen.remove(pid) if pid in chosen else chosen.append(pid)
-            await ack(update)
-            rows: list[list[Button]] = [
-                [(("☑️ " if p in chosen else "⬜ ") + clip(name, 40), pack("fu", "t", n, p))]
-                for p, name in list(met.items())[:20]
-            ]
-            rows.append(
-                [
-                    (t("followup.button.done"), pack("fu", "d", n)),
-                    (t("followup.button.none"), pack("fu", "0", n)),
-                ]
-            )
-            await reply(update, t("followup.ask", days=n), rows, edit=True)
-            return
-        if parts[1] in ("d", "0"):
-            if parts[1] == "0":
-                chosen.clear()
-            await followup.record(services.uow, user.id, n, list(chosen), None, now=now)
-            await ack(update)
-            rows = [
-                [(t(f"followup.proposal.{s}"), pack("fu", "p", n, s))] for s in followup.PROPOSAL
-            ]
-            await reply(update, t("followup.proposal_question"), rows, edit=True)
-            return
-        if parts[1] == "p" and len(parts) == 4:
-            await followup.record(services.uow, user.id, n, list(chosen), parts[3], now=now)
-            data.get(FOLLOW_KEY, {}).pop(n, None)
-            await ack(update)
-            await reply(update, t("followup.thanks"), edit=True)
-            return
-        await alert(update, t("buttons.expired"))
-    except NotAllowed:
-        await alert(update, t("buttons.not_yours"))
-    except (NotFound, NotConsented):
-        await alert(update, t("buttons.expired"))
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """/feedback, survey buttons and outcome buttons."""
     return [
-        CommandHandler("feedback", feedback_command, filters=PRIVATE),
-        CallbackQueryHandler(survey_button, pattern=r"^sv:"),
+        command("feedback", feedback_command, errors=ERRORS),
+        button(SURVEY_START, start_survey, errors=ERRORS),
+        button(SURVEY_NEVER, never, errors=ERRORS),
+        button(SURVEY_ANSWER, answer, errors=ERRORS),
+        button(SURVEY_TOGGLE, toggle, errors=ERRORS),
+        button(SURVEY_DONE, done, errors=ERRORS),
+        button(SURVEY_SKIP, skip, errors=ERRORS),
+        button(SURVEY_CHANGE, change, errors=ERRORS),
         CallbackQueryHandler(outcome_button, pattern=r"^ocm?:"),
-        CallbackQueryHandler(followup_button, pattern=r"^fu:"),
     ]
 
 
@@ -385,4 +323,4 @@ def comment_handlers() -> list[BaseHandler[Update, BotContext, None]]:
 
 def survey_text_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """A typed survey answer is caught before profile answers (its own group)."""
-    return [MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, survey_text)]
+    return [message(survey_text, errors=ERRORS)]

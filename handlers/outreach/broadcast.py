@@ -7,39 +7,40 @@ from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import BadRequest
-from telegram.ext import (
-    ApplicationHandlerStop,
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ApplicationHandlerStop, filters
 
 from core.outbox.model import OutgoingMessage
+from core.outreach.broadcasts import Draft
 from core.outreach.model import AUDIENCES, Broadcast, Report
 from core.people.profile import SECTORS
 from core.reference.errors import NotFound
-from handlers.callbacks import as_int, pack
-from handlers.common import ack, alert, reply
-from handlers.context import BotContext
+from handlers.common import Button
 from handlers.i18n import Safe, Translator
-from handlers.organiser import is_organiser_or_refuse, organiser_press
 from handlers.outbox.rendering import render, send_rendered
+from handlers.routes import BROADCAST_AUDIENCE, BROADCAST_DISCARD, BROADCAST_SEND
 from handlers.services import Services
+from handlers.turns import (
+    ORGANISER_ERRORS,
+    PRIVATE,
+    ErrorKeys,
+    Handler,
+    Turn,
+    button,
+    command,
+    message,
+)
 
-PRIVATE = filters.ChatType.PRIVATE
 COMPOSE_KEY = "broadcast_compose"
+#: Core's organiser re-check answers like the wrapper's; a draft that is gone or no longer a
+#: draft (sent, discarded) when its button is pressed says so.
+ERRORS: ErrorKeys = {**ORGANISER_ERRORS, NotFound: "meetings.error.gone"}
 
 
-async def broadcast_command(update: Update, ctx: BotContext) -> None:
+async def broadcast_command(turn: Turn) -> None:
     """Ask for the message; the next one the organiser sends is the broadcast."""
-    t = await ctx.translator(update)
-    if not await is_organiser_or_refuse(update, ctx, t):
-        return
-    if ctx.user_data is not None:
-        ctx.user_data[COMPOSE_KEY] = True
-    await reply(update, t("broadcast.compose"))
+    if turn.ctx.user_data is not None:
+        turn.ctx.user_data[COMPOSE_KEY] = True
+    await turn.reply(turn.t("broadcast.compose"))
 
 
 def _as_outgoing(update: Update) -> OutgoingMessage | None:
@@ -62,92 +63,81 @@ def _as_outgoing(update: Update) -> OutgoingMessage | None:
     return None
 
 
-async def compose(update: Update, ctx: BotContext) -> None:
-    """Catch the composed message (group -1), store the draft, offer audiences."""
-    data: dict[str, Any] = ctx.user_data if ctx.user_data is not None else {}
-    user = update.effective_user
-    if not data.get(COMPOSE_KEY) or user is None:
+async def compose(turn: Turn) -> None:
+    """Catch the composed message (group -2), store the draft, offer audiences."""
+    data: dict[str, Any] = turn.ctx.user_data if turn.ctx.user_data is not None else {}
+    if not data.get(COMPOSE_KEY):
         return
-    t = await ctx.translator(update)
-    if not ctx.services.policy.is_organiser(user.id):
+    if not turn.services.policy.is_organiser(turn.user_id):
         data.pop(COMPOSE_KEY, None)
         return
-    message = _as_outgoing(update)
-    if message is None or (message.text or "").startswith("/"):
+    outgoing = _as_outgoing(turn.update)
+    if outgoing is None or (outgoing.text or "").startswith("/"):
         return  # commands (e.g. /cancel) pass through
     data.pop(COMPOSE_KEY, None)
-    item = await ctx.services.broadcasts.draft(user.id, message, now=ctx.services.clock.now())
-    await _audiences(update, ctx, t, item)
+    draft = await turn.services.outreach.broadcasts.draft(turn.user_id, outgoing, now=turn.now())
+    await _audiences(turn, draft)
     raise ApplicationHandlerStop
 
 
-async def _audiences(update: Update, ctx: BotContext, t: Translator, item: Broadcast) -> None:
-    assert item.id is not None
-    rows = [[(t(f"broadcast.audience.{a}"), pack("bc", "a", item.id, a))] for a in AUDIENCES]
-    rows.append([(t(f"sector.{s}"), pack("bc", "a", item.id, f"sector.{s}")) for s in SECTORS])
-    views = await ctx.services.agenda.views(None)
-    for v in [v for v in views if v.session.ends_at > ctx.services.clock.now()][:6]:
-        rows.append(
-            [
-                (
-                    t("broadcast.audience.session", title=v.session.title[:30]),
-                    pack("bc", "a", item.id, f"session.{v.session.key}"),
-                )
-            ]
-        )
-    rows.append([(t("broadcast.button.cancel"), pack("bc", "x", item.id))])
-    await reply(update, t("broadcast.choose"), rows)
+async def _audiences(turn: Turn, draft: Draft) -> None:
+    t, item_id = turn.t, draft.broadcast.id
+    assert item_id is not None
+
+    def choice(label: str, audience: str) -> Button:
+        return (label, BROADCAST_AUDIENCE.pack(str(item_id), audience))
+
+    rows = [[choice(t(f"broadcast.audience.{a}"), a)] for a in AUDIENCES]
+    rows.append([choice(t(f"sector.{s}"), f"sector.{s}") for s in SECTORS])
+    for key, title in draft.sessions:
+        rows.append([choice(t("broadcast.audience.session", title=title[:30]), f"session.{key}")])
+    rows.append([(t("broadcast.button.cancel"), BROADCAST_DISCARD.pack(item_id))])
+    await turn.reply(t("broadcast.choose"), rows)
 
 
-async def broadcast_button(update: Update, ctx: BotContext) -> None:
-    """bc:a:<id>:<audience> preview, bc:s:<id> send, bc:x:<id> discard — organiser re-checked."""
-    press = await organiser_press(update, ctx)
-    if press is None:
+async def choose_audience(turn: Turn) -> None:
+    """bc:a:<id>:<audience>: preview for that audience."""
+    raw_id = turn.str_arg(0)
+    if not (raw_id.isascii() and raw_id.isdigit()):
+        await turn.alert(turn.t("buttons.expired"))
         return
-    t, parts = press
-    item_id = as_int(parts[2]) if len(parts) >= 3 else None
-    if item_id is None or parts[1] not in ("a", "s", "x"):
-        await alert(update, t("buttons.expired"))
-        return
-    service = ctx.services.broadcasts
-    try:
-        if parts[1] == "a" and len(parts) == 4:
-            item, count = await service.target(item_id, parts[3])
-            await ack(update)
-            await _preview(update, ctx, t, item, count)
-        elif parts[1] == "s":
-            item = await service.send(item_id, now=ctx.services.clock.now())
-            await ack(update)
-            ctx.services.wake_outbox()
-            chat = update.effective_chat
-            if chat is not None and item.progress_message_id is None:
-                sent = await chat.send_message(t("broadcast.progress", sent=0, total=item.total))
-                await service.set_progress_message(item_id, sent.message_id)
-        elif parts[1] == "x":
-            await service.cancel(item_id)
-            await ack(update)
-            await reply(update, t("broadcast.cancelled"), edit=True)
-        else:
-            await alert(update, t("buttons.expired"))
-    except NotFound:
-        await alert(update, t("meetings.error.gone"))
+    broadcasts = turn.services.outreach.broadcasts
+    item, count = await broadcasts.target(turn.user_id, int(raw_id), turn.str_arg(1))
+    await turn.ack()
+    await _preview(turn, item, count)
 
 
-async def _preview(
-    update: Update, ctx: BotContext, t: Translator, item: Broadcast, count: int
-) -> None:
+async def send(turn: Turn) -> None:
+    """bc:s:<id>: queue it for everyone in the audience and show the live progress message."""
+    broadcasts = turn.services.outreach.broadcasts
+    item = await broadcasts.send(turn.user_id, turn.int_arg(), now=turn.now())
+    await turn.ack()
+    turn.services.wake_outbox()
+    chat = turn.update.effective_chat
+    if chat is not None and item.id is not None and item.progress_message_id is None:
+        sent = await chat.send_message(turn.t("broadcast.progress", sent=0, total=item.total))
+        await broadcasts.set_progress_message(turn.user_id, item.id, sent.message_id)
+
+
+async def discard(turn: Turn) -> None:
+    """bc:x:<id>: drop the draft."""
+    await turn.services.outreach.broadcasts.cancel(turn.user_id, turn.int_arg())
+    await turn.ack()
+    await turn.reply(turn.t("broadcast.cancelled"), edit=True)
+
+
+async def _preview(turn: Turn, item: Broadcast, count: int) -> None:
     """Send the message to the organiser exactly as recipients will get it, then the count."""
-    chat = update.effective_chat
+    t, chat = turn.t, turn.update.effective_chat
     assert chat is not None and item.id is not None
-    await _deliver(ctx.bot, chat.id, item.message, t)
+    await _deliver(turn.ctx.bot, chat.id, item.message, t)
     rows = [
         [
-            (t("broadcast.button.send", count=count), pack("bc", "s", item.id)),
-            (t("broadcast.button.cancel"), pack("bc", "x", item.id)),
+            (t("broadcast.button.send", count=count), BROADCAST_SEND.pack(item.id)),
+            (t("broadcast.button.cancel"), BROADCAST_DISCARD.pack(item.id)),
         ]
     ]
-    await reply(
-        update,
+    await turn.reply(
         t.plural(
             "broadcast.preview",
             count,
@@ -198,11 +188,12 @@ def report_text(t: Translator, report: Report) -> Safe:
 async def refresh_progress(bot: Bot, services: Services, language: str) -> int:
     """The progress job: edit each running broadcast's progress message; report when done."""
     t = Translator(language)
+    broadcasts = services.outreach.broadcasts
     changed = 0
-    for running in await services.broadcasts.active():
+    for running in await broadcasts.active():
         if running.id is None:
             continue
-        item, report = await services.broadcasts.report(running.id)
+        item, report = await broadcasts.report(running.id)
         if item.progress_message_id is None:
             continue
         text = (
@@ -225,38 +216,36 @@ async def refresh_progress(bot: Bot, services: Services, language: str) -> int:
     return changed
 
 
-async def broadcasts_command(update: Update, ctx: BotContext) -> None:
+async def broadcasts_command(turn: Turn) -> None:
     """/broadcasts: the latest announcements with their reports."""
-    t = await ctx.translator(update)
-    if not await is_organiser_or_refuse(update, ctx, t):
-        return
+    t = turn.t
     lines = [t("broadcast.list_title")]
-    for item in await ctx.services.broadcasts.recent(10):
-        assert item.id is not None
-        _item, report = await ctx.services.broadcasts.report(item.id)
+    for item, report in await turn.services.outreach.broadcasts.recent(turn.user_id, 10):
         preview = (item.message.text or "").replace("\n", " ")
         lines.append(
             t(
                 "broadcast.list_line",
-                when=t.when(item.sent_at or item.created_at, ctx.services.event_timezone),
+                when=t.when(item.sent_at or item.created_at, turn.services.event_timezone),
                 text=preview[:60],
             )
         )
         lines.append(report_text(t, report))
     if len(lines) == 1:
         lines.append(t("broadcast.none"))
-    await reply(update, Safe("\n".join(lines)))
+    await turn.reply(Safe("\n".join(lines)))
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """/broadcast, /broadcasts and their buttons."""
+def handlers() -> list[Handler]:
+    """/broadcast, /broadcasts and their buttons (organiser re-checked on every press)."""
     return [
-        CommandHandler("broadcast", broadcast_command, filters=PRIVATE),
-        CommandHandler("broadcasts", broadcasts_command, filters=PRIVATE),
-        CallbackQueryHandler(broadcast_button, pattern=r"^bc:"),
+        command("broadcast", broadcast_command, organiser=True, errors=ERRORS),
+        command("broadcasts", broadcasts_command, organiser=True, errors=ERRORS),
+        button(BROADCAST_AUDIENCE, choose_audience, organiser=True, errors=ERRORS),
+        button(BROADCAST_SEND, send, organiser=True, errors=ERRORS),
+        button(BROADCAST_DISCARD, discard, organiser=True, errors=ERRORS),
     ]
 
 
-def compose_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Runs before profile answers (group -1) so the composed message is not taken for one."""
-    return [MessageHandler(PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL, compose)]
+def compose_handlers() -> list[Handler]:
+    """Runs before profile answers (group -2) so the composed message is not taken for one."""
+    return [message(compose, PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL, errors=ERRORS)]

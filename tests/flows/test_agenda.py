@@ -10,7 +10,6 @@ from bot.event_file import load_event_file, parse_event_toml
 from core.event.loading import load_event
 from core.meetings.booking import calendar_for
 from core.meetings.reminders import meeting_prefix
-from core.outreach.digest import run_digests
 from tests.support.journeys import onboard, request_from_jiwoo, setup
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "korea-eu-quantum-forum.toml"
@@ -148,7 +147,7 @@ async def test_reminders_on_the_right_minute_across_dst_and_the_digest(make_bot)
 
     async def at(hour: int, minute: int, day: int) -> list[str]:
         bot.clock.set(datetime(2025, 3, day, hour, minute, tzinfo=UTC))
-        await run_digests(bot.services.uow, bot.services.booking.reminders, bot.clock.now())
+        await bot.services.outreach.digests.run(now=bot.clock.now())
         before = len(bot.fake.sent(21))
         await bot.dispatch()
         return [m.text for m in bot.fake.sent(21)[before:]]

@@ -147,3 +147,51 @@ async def test_broadcast_reports_export(make_bot):
     lines = doc.data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("id,sent_at,audience,text,recipients,delivered,blocked,failed")
     assert ",all,Lunch is served,2,1,1,0,0," in lines[1]
+
+
+EXPIRED = "This button no longer works. Please use /profile again."
+
+
+async def test_forged_presses_and_non_organisers_are_refused_with_nothing_stored(make_bot):
+    import pytest
+
+    from core.outbox.model import OutgoingMessage
+    from core.outreach.model import BroadcastStatus, prefix
+    from core.reference.errors import NotAllowed
+
+    bot = await make_bot(organisers={"telegram_ids": [ORG]})
+    await people(bot, [600, 601])
+    organiser = bot.client(ORG, "Org")
+    await organiser.command("broadcast")
+    await organiser.send("Only for the chosen audience")
+    assert organiser.last().text == "Who should receive it?"
+    for forged in ("bc:a:1", "bc:a:x1:all", "bc:s:abc", "bc:x:1:2"):  # not what the route makes
+        await organiser.press_data(forged)
+        assert organiser.last_answer()["text"] == EXPIRED, forged
+    await organiser.press_data("bc:a:1:nobody")  # an audience that does not exist
+    assert organiser.last_answer()["text"] == "This no longer exists."
+
+    # Core re-checks: someone who is not an organiser gets nowhere even past the chat layer.
+    broadcasts, now = bot.services.outreach.broadcasts, bot.clock.now()
+    with pytest.raises(NotAllowed):
+        await broadcasts.draft(600, OutgoingMessage(text="Spam"), now=now)
+    with pytest.raises(NotAllowed):
+        await broadcasts.target(600, 1, "all")
+    with pytest.raises(NotAllowed):
+        await broadcasts.send(600, 1, now=now)
+    with pytest.raises(NotAllowed):
+        await broadcasts.cancel(600, 1)
+    with pytest.raises(NotAllowed):
+        await broadcasts.recent(600)
+    async with bot.services.uow() as uow:
+        stored = [await uow.broadcasts.get(n) for n in (1, 2)]
+        rows = await uow.outbox.statuses(prefix(1))
+    assert stored[1] is None  # no second draft
+    assert stored[0] is not None and (stored[0].status, stored[0].audience, stored[0].total) == (
+        BroadcastStatus.DRAFT,
+        "",
+        0,
+    )
+    assert rows == []
+    await bot.dispatch()
+    assert not [m for pid in (600, 601) for m in bot.fake.sent(pid) if "Spam" in m.text]

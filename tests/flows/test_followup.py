@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.feedback import followup
+from core.feedback.followup import FollowUps, summary
 from tests.support.journeys import request_from_jiwoo, setup
 
 
@@ -14,11 +14,12 @@ async def test_follow_up_after_n_days_feeds_the_statistics(make_bot):
     await request_from_jiwoo(bot, users, times=("Thu 10 Apr 10:20",))
     await users[2].press("✅ Thu 10 Apr 10:20")
     uow = bot.services.uow
+    followups = FollowUps(uow, [30], "Europe/Brussels")
     bot.clock.set(datetime(2025, 5, 11, 21, 0, tzinfo=UTC))  # day 29 after the last day
-    assert await followup.ask_due(uow, [30], "Europe/Brussels", now=bot.clock.now()) == 0
+    assert await followups.ask_due(now=bot.clock.now()) == 0
     bot.clock.set(datetime(2025, 5, 11, 22, 0, tzinfo=UTC))  # 12 May 00:00 in Brussels
-    assert await followup.ask_due(uow, [30], "Europe/Brussels", now=bot.clock.now()) == 2
-    assert await followup.ask_due(uow, [30], "Europe/Brussels", now=bot.clock.now()) == 0
+    assert await followups.ask_due(now=bot.clock.now()) == 2
+    assert await followups.ask_due(now=bot.clock.now()) == 0
     await bot.dispatch()
     jiwoo = users[1]
     ask = jiwoo.last()
@@ -36,7 +37,8 @@ async def test_follow_up_after_n_days_feeds_the_statistics(make_bot):
     assert "Thank you!" in jiwoo.last().text
     await users[2].press("Nobody yet")
     await users[2].press("We are planning one")
-    assert await followup.summary(uow) == (1, 1, 1)
+    async with uow() as tx:
+        assert await summary(tx) == (1, 1, 1)
 
     organiser = bot.client(9000, "Org")
     await organiser.command("stats")

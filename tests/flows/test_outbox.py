@@ -313,3 +313,35 @@ async def test_stopping_mid_pass_gives_unsent_rows_back_so_a_restart_sends_each_
     assert await bot.dispatch() == len(recipients) - first  # no lease to wait for
     for rid in recipients:
         assert texts_to(bot, rid) == [f"Hello <b>s{rid}</b>"], rid
+
+
+async def test_queued_buttons_render_from_actions_and_from_rows_queued_before_them(make_bot):
+    """Rows queued before core spoke in actions carry their callback data and still work."""
+    from core.outbox.model import Action
+    from tests.support.short_survey import open_short_survey
+
+    bot = await make_bot()
+    user = bot.client(540, "Old")
+    await onboard(user)
+    await open_short_survey(bot)
+    now = bot.clock.now()
+    invite = {"key": "survey.invite", "params": {"count": 1, "closes": {"dt": now.isoformat()}}}
+    old_style = [[{"key": "survey.button.start", "data": "sv:s"}]]
+    new_style = [[Action("feedback.survey.start").button("survey.button.start")]]
+    async with bot.services.uow() as uow:
+        for key, buttons in (("old", old_style), ("new", new_style)):
+            await enqueue(
+                uow,
+                recipient_id=540,
+                message=OutgoingMessage(**invite, buttons=buttons),
+                due_at=now,
+                dedupe_key=key,
+                now=now,
+            )
+        await uow.commit()
+    await bot.dispatch()
+    old, new = bot.fake.sent(540)[-2:]
+    assert old.buttons == new.buttons == ["📝 Start"]
+    assert [b["callback_data"] for b in old.inline_buttons + new.inline_buttons] == ["sv:s"] * 2
+    await user.press("📝 Start", message_id=old.message_id)
+    assert "Question 1 of 1" in user.message(old.message_id).text  # the old button still works

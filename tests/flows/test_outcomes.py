@@ -46,7 +46,8 @@ async def test_both_are_asked_once_after_the_end_and_a_no_show_counts(make_bot):
     async with bot.services.uow() as uow:
         answers = sorted(await uow.outcomes.all())
     assert answers == [(1, 1, "n", "I waited at table 1 but nobody came <sad>"), (1, 2, "c", None)]
-    stats = await compute(bot.services.uow, now=bot.clock.now(), timezone="Europe/Brussels")
+    async with bot.services.uow() as uow:
+        stats = await compute(uow, now=bot.clock.now(), timezone="Europe/Brussels")
     assert (stats.held, stats.no_show) == (0, 1)
 
 

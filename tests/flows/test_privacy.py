@@ -71,7 +71,7 @@ async def test_survey_answers_stay_anonymised_and_purge(make_bot):
         await uow.survey.set_definition(SURVEY)
         await uow.commit()
     bot.clock.set(OPENS)
-    await bot.services.survey.answer(2, "overall", "4", now=bot.clock.now())
+    await bot.services.feedback.survey.answer(2, "overall", "4", now=bot.clock.now())
     services = bot.services
     later = bot.clock.now() + timedelta(days=200)
     assert (

@@ -29,15 +29,15 @@ def invites(bot, uid):
 
 
 async def test_survey_goes_out_once_and_can_be_stopped_resumed_and_edited(make_bot):
-    bot = await make_bot()
+    bot = await make_bot(organisers={"telegram_ids": [9000]})
     ana, ben = await start(bot)
     await ana.command("feedback")
     assert ana.last().text == "The survey is not open right now."
-    assert await bot.services.survey.prompt_due(now=bot.clock.now()) == 0  # not open yet
+    assert await bot.services.feedback.survey.prompt_due(now=bot.clock.now()) == 0  # not open yet
 
     bot.clock.set(OPENS)
-    assert await bot.services.survey.prompt_due(now=bot.clock.now()) == 2
-    assert await bot.services.survey.prompt_due(now=bot.clock.now()) == 0  # never twice
+    assert await bot.services.feedback.survey.prompt_due(now=bot.clock.now()) == 2
+    assert await bot.services.feedback.survey.prompt_due(now=bot.clock.now()) == 0  # never twice
     await bot.dispatch()
     assert len(invites(bot, 51)) == 1
     await ana.press("📝 Start")
@@ -78,14 +78,14 @@ async def test_survey_goes_out_once_and_can_be_stopped_resumed_and_edited(make_b
 
     await ben.press("No, thanks")
     bot.clock.set(OPENS.replace(day=12))
-    await bot.services.survey.prompt_due(now=bot.clock.now())
+    await bot.services.feedback.survey.prompt_due(now=bot.clock.now())
     await bot.dispatch()
     assert len(invites(bot, 51)) == 1 and len(invites(bot, 52)) == 1  # nobody asked again
 
     bot.clock.set(CLOSES)
     await ana.press("✏️ Change answer 2")
     assert ana.last_answer()["text"] == "The survey is not open right now."
-    results = await bot.services.survey.results()
+    results = await bot.services.feedback.results(9000)
     assert results is not None and (results.invited, results.finished) == (2, 1)
     overall = results.summaries[0]
     assert overall.mean == 5.0 and overall.counts["5"] == 1
@@ -97,7 +97,7 @@ async def test_results_charts_and_csv_for_organisers(make_bot):
     bot = await make_bot(organisers={"telegram_ids": [9000]})
     _ana, ben = await start(bot)
     bot.clock.set(OPENS)
-    flow = bot.services.survey
+    flow = bot.services.feedback.survey
     for uid, stars, parts, again in (
         (51, "5", ["sessions", "matchmaking"], "yes"),
         (52, "3", ["matchmaking"], "no"),
