@@ -63,9 +63,7 @@ def _buttons(n: int, met: dict[int, str]) -> list[list[dict[str, Any]]]:
     """One toggle per partner (labelled with their name as written), then Done and Nobody."""
     rows: list[list[dict[str, Any]]] = []
     for pid, name in list(met.items())[:20]:
-        toggle = Action("feedback.followup.toggle", (n, pid)).button("")
-        del toggle["key"]  # a person's name, shown as written rather than from the catalogue
-        rows.append([{"text": f"⬜ {name}", **toggle}])
+        rows.append([Action("feedback.followup.toggle", (n, pid)).button_text(f"⬜ {name}")])
     rows.append(
         [
             Action("feedback.followup.done", (n,)).button("followup.button.done"),

@@ -39,6 +39,10 @@ class Action:
         data.update({f"p_{name}": value for name, value in params.items()})
         return data
 
+    def button_text(self, text: str) -> dict[str, Any]:
+        """A stored button labelled with literal text (a person's name as written)."""
+        return {"text": text, "action": self.name, "args": list(self.args)}
+
 
 @dataclass(slots=True)
 class OutgoingMessage:
