@@ -6,11 +6,11 @@ import contextlib
 import logging
 
 from telegram import BotCommand, Update
-from telegram.ext import filters
+from telegram.ext import CallbackQueryHandler, filters
 
 from handlers.context import BotContext
 from handlers.i18n import LANGUAGES, Safe, Translator
-from handlers.turns import PRIVATE, Handler, Turn, command, message
+from handlers.turns import PRIVATE, Handler, Turn, command, guard, message
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,14 @@ def handlers() -> list[Handler]:
     return [command("help", help_command)]
 
 
+async def stale_press(turn: Turn) -> None:
+    """A press no route claims (a retired button, a forged verb): say so, stop the spinner."""
+    await turn.alert(turn.t("buttons.expired"))
+
+
 def fallback_handlers() -> list[Handler]:
-    """Registered last: unknown commands."""
-    return [message(unknown_command, PRIVATE & filters.COMMAND)]
+    """Registered last: unknown commands, and presses that no feature's route matched."""
+    return [
+        message(unknown_command, PRIVATE & filters.COMMAND),
+        CallbackQueryHandler(guard(stale_press)),
+    ]

@@ -99,3 +99,14 @@ async def test_organiser_handlers_are_rechecked_on_the_server(make_bot) -> None:
     organiser = bot.client(9200)
     await organiser.command("secret")
     assert organiser.last().text == "secret figures"
+
+
+async def test_a_press_no_route_claims_is_answered_not_left_spinning(make_bot) -> None:
+    bot = await make_bot()
+    user = bot.client(9105)
+    await user.command("start")
+    for data in ("sv:zz", "bc:q:1", "ex", "zz:unknown:1", "mr:zz:1"):
+        await user.press_data(data)
+        answer = user.last_answer()
+        assert answer is not None, data
+        assert answer["text"] == EN("buttons.expired")

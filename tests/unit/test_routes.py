@@ -33,8 +33,19 @@ def test_forged_and_stale_data_is_refused() -> None:
     accept = table.add("meetings.request.accept", "mr", "a", int)
     slot = table.add("meetings.pick.slot", "mq", "t", Text(40))
     assert accept.parse("mr:a:42") == (42,)
-    for forged in ("", "mr", "mr:a", "mr:a:", "mr:a:x", "mr:a:1:2", "mr:d:42", "mx:a:42",
-                   "mr:a:" + "9" * 30, "mr:a:4 2", "mr:a:١٢"):
+    for forged in (
+        "",
+        "mr",
+        "mr:a",
+        "mr:a:",
+        "mr:a:x",
+        "mr:a:1:2",
+        "mr:d:42",
+        "mx:a:42",
+        "mr:a:" + "9" * 30,
+        "mr:a:4 2",
+        "mr:a:١٢",
+    ):
         assert accept.parse(forged) is None, forged
     assert slot.parse("mq:t:" + "k" * 41) is None
     assert slot.parse("mq:t:room@20260101T0900") == ("room@20260101T0900",)
@@ -130,3 +141,31 @@ def test_stored_buttons_render_through_the_table() -> None:
     button = rendered.markup.inline_keyboard[0][0]
     assert button.callback_data == "rm:l:7"
     assert button.text == Translator("en")("reminders.button.late")
+
+
+def test_every_button_handler_listens_on_a_route_of_the_table() -> None:
+    """No feature matches callback data on its own; only the last catch-all has no pattern."""
+    from telegram.ext import CallbackQueryHandler
+
+    from bot.app import build_application
+    from fake_bot_api import FakeBotApi
+    from tests.support.harness import settings_for
+
+    app = build_application(settings_for("sqlite+aiosqlite://"), request=FakeBotApi())
+    patterns = {route.pattern for route in ROUTES}
+    press_handlers = [
+        (group, handler)
+        for group, handlers in app.handlers.items()
+        for handler in handlers
+        if isinstance(handler, CallbackQueryHandler)
+    ]
+    assert {group for group, _ in press_handlers} == {0}
+    *routed, last = [handler for _, handler in press_handlers]
+    assert last.pattern is None
+    assert app.handlers[0][-1] is last
+    unrouted = [
+        h.callback.__name__
+        for h in routed
+        if h.pattern is None or h.pattern.pattern not in patterns
+    ]
+    assert unrouted == []
