@@ -21,29 +21,32 @@ from bot.dispatcher import OutboxDispatcher
 from bot.jobs import JobData, schedule_jobs
 from core.feedback.door import Feedback
 from core.matching import MatchPreferences
-from core.meetings.booking import Booking, calendar_for
+from core.meetings.door import Meetings
+from core.meetings.messages import calendar_for
 from core.meetings.model import MeetingRules
 from core.outbox.model import DeliveryPolicy
 from core.outbox.reminders import ReminderSettings
 from core.outreach.door import Outreach
+from core.partners.door import Partners
 from core.partners.suggestions import Matchmaker, MatchSettings
 from core.people.access import AccessPolicy
 from core.people.door import People
 from core.ports import Clock
 from core.privacy.door import Privacy
 from core.programme.door import Programme
+from core.schedule.door import Schedule
 from handlers import help as help_
-from handlers import organiser
+from handlers import meetings
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.feedback import exports, followup, results, stats
 from handlers.feedback import survey as feedback
 from handlers.help import bot_commands, menu_languages
-from handlers.meetings import booking as meetings
 from handlers.outreach import broadcast
 from handlers.partners import cards as partners
 from handlers.people import profile, registrations, search, start
 from handlers.privacy import rights as privacy
 from handlers.programme import agenda
+from handlers.schedule import builder as schedule
 from handlers.services import Services
 from storage.engine import create_engine, session_factory
 from storage.uow import SqlUnitOfWorkFactory
@@ -67,22 +70,24 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(meetings.handlers())
     # The programme: /agenda with subscribe and sign-up buttons, /waitlist for organisers.
     app.add_handlers(agenda.handlers())
-    # Organiser tools (every action re-checks the organiser's id on the server).
-    app.add_handlers(organiser.handlers())
     # Organisers' people tools: /find, and a registration CSV sent in the chat with its button.
     app.add_handlers(search.handlers())
     app.add_handlers(registrations.handlers())
     # Feedback for organisers: /export and its buttons, /stats, /survey_results.
     app.add_handlers([*exports.handlers(), *stats.handlers(), *results.handlers()])
+    # The schedule builder: /schedule and its Apply button (organisers, re-checked in core).
+    app.add_handlers(schedule.handlers())
     # Broadcasts: /broadcast, /broadcasts and their buttons; the composed message is caught
     # before anything else reads it (group -2).
     app.add_handlers(broadcast.handlers())
     app.add_handlers(broadcast.compose_handlers(), group=-2)
-    # After-meeting outcome questions; a pending comment is caught early (group -1).
+    # The survey and follow-up; after-meeting outcome questions, whose pending comment is
+    # caught early (group -3).
     app.add_handlers(feedback.handlers())
     # The survey (/feedback) and the follow-up's buttons.
     app.add_handlers(followup.handlers())
-    app.add_handlers(feedback.comment_handlers(), group=-3)
+    app.add_handlers(meetings.outcome_handlers())
+    app.add_handlers(meetings.comment_handlers(), group=-3)
     app.add_handlers(feedback.survey_text_handlers(), group=-4)
     # A note being typed for a meeting request is caught before profile answers (group -1).
     app.add_handlers(meetings.note_handlers(), group=-1)
@@ -122,7 +127,7 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
         timezone=settings.event.timezone,
     )
     policy = AccessPolicy(settings.access.mode, frozenset(settings.organisers.telegram_ids))
-    booking = Booking(
+    meetings = Meetings(
         uow,
         MeetingRules(
             max_per_person=settings.meetings.max_per_person,
@@ -131,14 +136,17 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
         calendar_for(settings.event.name),
         reminders,
     )
+    matchmaker = Matchmaker(match_settings(settings))
     return Services(
         uow=uow,
         clock=clock,
         policy=policy,
-        booking=booking,
+        meetings=meetings,
+        partners=Partners(uow, matchmaker),
+        schedule=Schedule(uow, matchmaker, meetings, policy),
         people=People(uow, policy, event_timezone=settings.event.timezone),
         programme=Programme(uow, reminders, policy),
-        privacy=Privacy(uow, booking),
+        privacy=Privacy(uow, meetings),
         outreach=Outreach(uow, policy, reminders),
         feedback=Feedback(
             uow,
@@ -149,7 +157,6 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
         default_language=settings.i18n.default_language,
         event_timezone=ZoneInfo(settings.event.timezone),
         event_name=settings.event.name,
-        matchmaker=Matchmaker(match_settings(settings)),
         charts=render_charts,
         privacy_contact=settings.privacy.contact,
         retention_days=settings.privacy.retention_days,

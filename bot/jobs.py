@@ -45,7 +45,7 @@ async def send_outbox(context: BotContext) -> None:
 async def expire_requests(context: BotContext) -> None:
     """Pending meeting requests past their time expire (and the requester is told)."""
     services = _data(context).services
-    _wake_if(services, await services.booking.expire_due(now=services.clock.now()))
+    _wake_if(services, await services.meetings.expire_due(now=services.clock.now()))
 
 
 async def refresh_broadcast_progress(context: BotContext) -> None:
@@ -81,7 +81,7 @@ async def send_digests(context: BotContext) -> None:
 
 async def refresh_matching(context: BotContext) -> None:
     """Another process may have changed profiles: rebuild the suggestion index now and then."""
-    _data(context).services.matchmaker.invalidate()
+    _data(context).services.partners.invalidate()
 
 
 def schedule_jobs(queue: JobQueue[Any], data: JobData) -> None:

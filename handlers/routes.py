@@ -25,8 +25,15 @@ class Text:
     max_length: int
 
 
-#: An argument is an id (int, up to 64 bits) or a short text.
-Arg = type[int] | Text
+@dataclass(frozen=True, slots=True)
+class Id:
+    """A non-negative id of at most `digits` digits, where a route needs room for a text too."""
+
+    digits: int
+
+
+#: An argument is an id (int, up to 64 bits, or a shorter `Id`) or a short text.
+Arg = type[int] | Text | Id
 Value = int | str
 LONGEST_INT = str(-(2**63))
 
@@ -57,7 +64,13 @@ class Route:
             raise ValueError(f"{self.action}: {len(self.args)} arguments, got {len(values)}")
         parts = [self.head]
         for kind, value in zip(self.args, values, strict=True):
-            if not isinstance(kind, Text):
+            if isinstance(kind, Id):
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise ValueError(f"{self.action}: {value!r} is not an id")
+                if not 0 <= value < 10**kind.digits:
+                    raise ValueError(f"{self.action}: id {value} over {kind.digits} digits")
+                parts.append(str(value))
+            elif not isinstance(kind, Text):
                 if not isinstance(value, int) or isinstance(value, bool):
                     raise ValueError(f"{self.action}: {value!r} is not an id")
                 parts.append(str(value))
@@ -81,7 +94,11 @@ class Route:
             return None
         values: list[Value] = []
         for kind, raw in zip(self.args, parts[len(head_parts) :], strict=True):
-            if not isinstance(kind, Text):
+            if isinstance(kind, Id):
+                if not re.fullmatch(rf"[0-9]{{1,{kind.digits}}}", raw):
+                    return None
+                values.append(int(raw))
+            elif not isinstance(kind, Text):
                 if not re.fullmatch(r"-?[0-9]{1,19}", raw):
                     return None
                 values.append(int(raw))
@@ -94,7 +111,12 @@ class Route:
     def longest(self) -> str:
         """The longest callback data this route can make (what the 64-byte test checks)."""
         values = [
-            "W" * kind.max_length if isinstance(kind, Text) else LONGEST_INT for kind in self.args
+            "W" * kind.max_length
+            if isinstance(kind, Text)
+            else "9" * kind.digits
+            if isinstance(kind, Id)
+            else LONGEST_INT
+            for kind in self.args
         ]
         return SEPARATOR.join([self.head, *values])
 
@@ -157,11 +179,35 @@ PROFILE_CHOOSE = add("people.profile.choose", "pf", "v", Text(16), Text(16), int
 VISIBILITY_LEVEL = add("people.visibility.level", "vi", "o", Text(16), int)  # level, owner
 VISIBILITY_FIELD = add("people.visibility.field", "vi", "f", Text(16), int)  # field, owner
 
-# --- partners: suggestion cards ---
+# --- partners: suggestion cards (the last argument is the viewer the card was made for) ---
+PARTNER_REQUEST = add("partners.card.request", "pt", "r", int, int)  # target, viewer
+PARTNER_SAVE = add("partners.card.save", "pt", "s", int, int)
+PARTNER_SKIP = add("partners.card.skip", "pt", "k", int, int)
+PARTNER_NEXT = add("partners.card.next", "pt", "n", int, int)
+PARTNER_VIEW = add("partners.card.view", "pt", "v", int, int)
+PARTNER_UNSAVE = add("partners.card.unsave", "pt", "u", int, int)
+PARTNER_FILTERS = add("partners.filter.menu", "pt", "f", int)  # viewer
+PARTNER_DELEGATION = add("partners.filter.delegation", "pt", "fd", Text(3), int)  # EU, KR, all
+PARTNER_AREA = add("partners.filter.area", "pt", "fa", Text(16), int)  # a topic area or all
 
 # --- meetings: requests, bookings, availability, consultations, reminders, outcomes ---
+PICK_TOGGLE = add("meetings.picker.toggle", "mq", "t", Text(40))  # slot key
+PICK_NOTE = add("meetings.picker.note", "mq", "n")
+PICK_SEND = add("meetings.picker.send", "mq", "s")
+PICK_DROP = add("meetings.picker.drop", "mq", "x")
+REQUEST_ACCEPT = add("meetings.request.accept", "mr", "a", Id(12), Text(40))  # request, slot
+REQUEST_DECLINE = add("meetings.request.decline", "mr", "d", int)
+REQUEST_OTHER_TIME = add("meetings.request.other_time", "mr", "o", int)
+REQUEST_WITHDRAW = add("meetings.request.withdraw", "mr", "w", int)
+MEETING_CANCEL = add("meetings.booking.cancel", "mt", "c", int)  # meeting id
+MEETING_MOVE = add("meetings.booking.move", "mt", "m", int)
+MEETING_MOVE_TO = add("meetings.booking.move_to", "mv", None, int, Text(40))  # meeting, slot
+AVAILABILITY_TOGGLE = add("meetings.availability.toggle", "av", None, Text(40))  # slot key
+CONSULT_BOOK = add("meetings.consult.book", "cn", None, Text(40))  # slot key
 REMINDER_LATE = add("meetings.reminder.late", "rm", "l", int)  # meeting id
 REMINDER_CANT = add("meetings.reminder.cant", "rm", "x", int)
+OUTCOME_ANSWER = add("meetings.outcome.answer", "oc", None, int, Text(1))  # meeting, outcome
+OUTCOME_COMMENT = add("meetings.outcome.comment", "ocm", None, int)  # meeting id
 
 # --- programme: agenda ---
 # Views: an argument ("-", "today", a day as YYYYMMDD, a track's index) and a page.
@@ -172,6 +218,7 @@ SESSION_FOLLOW = add("programme.session.follow", "ag", "s", Text(32))  # session
 SESSION_LEAVE = add("programme.session.leave", "ag", "u", Text(32))
 
 # --- schedule: the organisers' schedule builder ---
+SCHEDULE_APPLY = add("schedule.round.apply", "sc", "a", Text(40))  # round key
 
 # --- outreach: broadcasts ---
 # The draft id travels as text on the audience route, so "session.<32-character key>" still fits.

@@ -11,13 +11,13 @@ from core.feedback.door import Feedback
 from core.feedback.ports import HasFollowUps, HasSurvey
 from core.feedback.stats import Stats
 from core.feedback.survey_flow import Results
-from core.meetings.booking import Booking
+from core.meetings.door import Meetings
 from core.meetings.ports import HasMeetings, HasOutcomes
 from core.outbox.ports import HasOutbox
 from core.outreach.door import Outreach
 from core.outreach.ports import HasBroadcasts
+from core.partners.door import Partners
 from core.partners.ports import HasInterests
-from core.partners.suggestions import Matchmaker
 from core.people.access import AccessPolicy
 from core.people.door import People
 from core.people.ports import (
@@ -33,6 +33,7 @@ from core.privacy.door import Privacy
 from core.privacy.ports import HasPrivacy
 from core.programme.door import Programme
 from core.programme.ports import HasAgenda
+from core.schedule.door import Schedule
 
 
 class WholeUnitOfWork(
@@ -67,8 +68,12 @@ class Services:
     uow: UowFactory
     clock: Clock
     policy: AccessPolicy
-    #: Meeting and consultation use cases (built with the rules from config).
-    booking: Booking
+    #: Meeting requests, bookings, consultations and outcomes (rules from config).
+    meetings: Meetings
+    #: Partner suggestions, saved people and mutual interest.
+    partners: Partners
+    #: The organisers' schedule builder.
+    schedule: Schedule
     #: Who people are: arriving, consent, profile, search, import, organisers.
     people: People
     #: The programme: sessions, subscriptions and waitlists.
@@ -82,7 +87,6 @@ class Services:
     default_language: str = "en"
     event_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
     event_name: str = "Research networking forum"
-    matchmaker: Matchmaker = field(default_factory=Matchmaker)
     #: Who is responsible for the data, shown in /privacy (from config).
     privacy_contact: str = ""
     #: Days after consent when `forumbot privacy purge` erases a person (from config).

@@ -82,20 +82,10 @@ def schedule_figures(result: BuildResult) -> list[str]:
 
 async def _schedule_build(settings: Settings, round_key: str, apply: bool) -> int:
     from core.reference.errors import NotFound
-    from core.schedule.builder import build_schedule
 
     try:
         async with services_for(settings) as services:
-            result = await build_schedule(
-                services.uow,
-                services.matchmaker,
-                services.booking.rules,
-                round_key,
-                now=SystemClock().now(),
-                apply=apply,
-                ics=services.booking.ics,
-                reminders=services.booking.reminders,
-            )
+            result = await services.schedule.run(round_key, now=SystemClock().now(), apply=apply)
     except NotFound:
         return fail(f"round '{round_key}' has no future slots (load the event file first)")
     print(f"round {round_key}:")
@@ -119,7 +109,7 @@ def schedule_build(settings: Settings, args: argparse.Namespace) -> int:
 async def _event_load(settings: Settings, path: str, force: bool) -> int:
     from bot.event_file import EventFileError, load_event_file
     from core.event.loading import load_event
-    from core.meetings.booking import calendar_for
+    from core.meetings.messages import calendar_for
     from core.meetings.model import BookingError
 
     try:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from core.event.model import Event, SlotSpec, plan_changes
 from core.event.ports import UnitOfWork, UowFactory
-from core.meetings.booking import IcsBuilder, forget_follow_ups, ics_attachment
+from core.meetings.messages import IcsBuilder, forget_follow_ups, ics_attachment
 from core.meetings.model import BookingError, ConsultDesk, Meeting, Slot, SlotKind
 from core.outbox.delivery import enqueue
 from core.outbox.model import OutgoingMessage, dt

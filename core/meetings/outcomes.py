@@ -8,7 +8,7 @@ from enum import StrEnum
 from core.meetings.model import Meeting, SlotKind
 from core.meetings.ports import UnitOfWork, UowFactory
 from core.outbox.delivery import enqueue
-from core.outbox.model import OutgoingMessage
+from core.outbox.model import Action, OutgoingMessage
 from core.people.access import require_person
 from core.reference.errors import NotAllowed, NotFound
 
@@ -45,7 +45,11 @@ async def ask_later(
                 key="outcomes.ask",
                 params={"name": other},
                 buttons=[
-                    [{"key": f"outcomes.option.{o.value}", "data": f"oc:{meeting.id}:{o.value}"}]
+                    [
+                        Action("meetings.outcome.answer", (meeting.id, o.value)).button(
+                            f"outcomes.option.{o.value}"
+                        )
+                    ]
                     for o in Outcome
                 ],
             ),
@@ -60,35 +64,44 @@ async def forget(uow: UnitOfWork, meeting_id: int) -> int:
     return await uow.outbox.drop_pending(prefix(meeting_id), "meeting changed")
 
 
-async def record(
-    uow_factory: UowFactory,
-    meeting_id: int,
-    person: int,
-    outcome: Outcome,
-    *,
-    now: datetime,
-    comment: str | None = None,
-) -> None:
-    """Store (or change) one person's answer; only people in the meeting may answer."""
-    async with uow_factory() as uow:
-        await require_person(uow, person)
-        meeting = await uow.meetings.get_meeting(meeting_id)
-        if meeting is None:
-            raise NotFound(what="meeting")
-        if person not in meeting.people:
-            raise NotAllowed()
-        await uow.outcomes.save(meeting_id, person, outcome.value, comment, now)
-        await uow.commit()
+class Outcomes:
+    """Answers to the after-meeting question; only people in the meeting may answer."""
 
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
 
-async def comment(
-    uow_factory: UowFactory, meeting_id: int, person: int, text: str, *, now: datetime
-) -> bool:
-    """Attach a comment (seen only by organisers) to an answer already given."""
-    async with uow_factory() as uow:
-        current = await uow.outcomes.get(meeting_id, person)
-        if current is None:
-            return False
-        await uow.outcomes.save(meeting_id, person, current[0], text[:1000], now)
-        await uow.commit()
-        return True
+    async def record(
+        self,
+        meeting_id: int,
+        person: int,
+        outcome: Outcome,
+        *,
+        now: datetime,
+        comment: str | None = None,
+    ) -> None:
+        """Store (or change) one person's answer."""
+        async with self.uow() as uow:
+            await require_person(uow, person)
+            meeting = await uow.meetings.get_meeting(meeting_id)
+            if meeting is None:
+                raise NotFound(what="meeting")
+            if person not in meeting.people:
+                raise NotAllowed()
+            await uow.outcomes.save(meeting_id, person, outcome.value, comment, now)
+            await uow.commit()
+
+    async def may_comment(self, meeting_id: int, person: int) -> None:
+        """A comment belongs to an answer the person gave; anyone else is refused."""
+        async with self.uow() as uow:
+            if await uow.outcomes.get(meeting_id, person) is None:
+                raise NotAllowed()
+
+    async def comment(self, meeting_id: int, person: int, text: str, *, now: datetime) -> bool:
+        """Attach a comment (seen only by organisers) to an answer already given."""
+        async with self.uow() as uow:
+            current = await uow.outcomes.get(meeting_id, person)
+            if current is None:
+                return False
+            await uow.outcomes.save(meeting_id, person, current[0], text[:1000], now)
+            await uow.commit()
+            return True

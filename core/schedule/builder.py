@@ -5,12 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.meetings import outcomes
-from core.meetings.booking import IcsBuilder, ics_attachment
+from core.meetings.messages import IcsBuilder, follow_up, tell_booked
 from core.meetings.model import BookingError, Meeting, MeetingRules, MeetingStatus, SlotKind
-from core.meetings.reminders import remind_meeting
-from core.outbox.delivery import enqueue
-from core.outbox.model import OutgoingMessage, dt
 from core.outbox.reminders import ReminderSettings
 from core.partners.interests import POSITIVE
 from core.partners.suggestions import Matchmaker
@@ -122,37 +118,10 @@ async def build_schedule(
                 result.failed += 1  # someone booked the same table or time meanwhile
                 continue
             result.booked.append(meeting)
-            await outcomes.ask_later(
-                uow, meeting, slot.ends_at, {p: _full_name(names.get(p)) for p in (a, b)}, now
-            )
-            await remind_meeting(
-                uow,
-                meeting,
-                slot,
-                {p: _full_name(names.get(p)) for p in (a, b)},
-                reminders,
-                now,
-            )
+            await follow_up(uow, meeting, slot, reminders, now)
             for me, other in ((a, b), (b, a)):
-                profile = names.get(other)
-                other_name = (profile.full_name if profile else None) or "?"
+                other_name = _full_name(names.get(other))
                 text = ics(meeting, slot, "REQUEST", other_name, now)
-                await enqueue(
-                    uow,
-                    recipient_id=me,
-                    message=OutgoingMessage(
-                        key="meetings.booked",
-                        params={
-                            "name": other_name,
-                            "when": dt(slot.starts_at),
-                            "table": table,
-                            "location": slot.location,
-                        },
-                        attachment=ics_attachment(text, f"meeting-{meeting.id}.ics"),
-                    ),
-                    due_at=now,
-                    dedupe_key=f"meeting:{meeting.id}:s0:{me}",
-                    now=now,
-                )
+                await tell_booked(uow, meeting, slot, me, text, other_name, now)
         await uow.commit()
         return result

@@ -1,4 +1,4 @@
-"""The event survey (/feedback, one question at a time) and after-meeting outcome questions."""
+"""The event survey (/feedback, one question at a time)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,13 @@ from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
-    CallbackQueryHandler,
-    MessageHandler,
     filters,
 )
 
 from core.feedback.survey import Question
 from core.feedback.survey_flow import Progress, SurveyClosed
-from core.meetings import outcomes
-from core.reference.errors import InvalidAnswer, NotAllowed, NotConsented, NotFound
-from handlers.callbacks import as_int, pack, unpack
-from handlers.common import Button, ack, alert, clip, reply
+from core.reference.errors import InvalidAnswer
+from handlers.common import Button, clip
 from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
 from handlers.routes import (
@@ -34,77 +30,6 @@ from handlers.routes import (
 from handlers.turns import ErrorKeys, Turn, button, command, message
 
 PRIVATE = filters.ChatType.PRIVATE
-COMMENT_KEY = "outcome_comment"
-
-
-async def outcome_button(update: Update, ctx: BotContext) -> None:
-    """oc:<meeting>:<outcome> answers; ocm:<meeting> asks for a comment for the organisers."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    t = await ctx.translator(update)
-    parts = unpack(query.data)
-    meeting_id = as_int(parts[1]) if len(parts) >= 2 else None
-    if meeting_id is None:
-        await alert(update, t("buttons.expired"))
-        return
-    if parts[0] == "ocm" and len(parts) == 2:
-        async with ctx.services.uow() as uow:
-            mine = await uow.outcomes.get(meeting_id, user.id)
-        if mine is None:
-            await alert(update, t("buttons.not_yours"))
-            return
-        if ctx.user_data is not None:
-            ctx.user_data[COMMENT_KEY] = meeting_id
-        await ack(update)
-        await reply(update, t("outcomes.type_comment"))
-        return
-    try:
-        choice = outcomes.Outcome(parts[2]) if len(parts) == 3 else None
-    except ValueError:
-        choice = None
-    if choice is None:
-        await alert(update, t("buttons.expired"))
-        return
-    try:
-        await outcomes.record(
-            ctx.services.uow, meeting_id, user.id, choice, now=ctx.services.clock.now()
-        )
-    except NotAllowed:
-        await alert(update, t("buttons.not_yours"))
-        return
-    except (NotFound, NotConsented):
-        await alert(update, t("meetings.error.gone"))
-        return
-    await ack(update)
-    await reply(
-        update,
-        t("outcomes.thanks", answer=t(f"outcomes.option.{choice.value}")),
-        [[(t("outcomes.add_comment"), pack("ocm", meeting_id))]],
-        edit=True,
-    )
-
-
-async def comment_text(update: Update, ctx: BotContext) -> None:
-    """The next text after 'Add a comment' is the comment (group -1, then stop)."""
-    data: dict[str, Any] = ctx.user_data if ctx.user_data is not None else {}
-    meeting_id = data.get(COMMENT_KEY)
-    message, user = update.effective_message, update.effective_user
-    if meeting_id is None or message is None or not message.text or user is None:
-        return
-    data.pop(COMMENT_KEY, None)
-    t = await ctx.translator(update)
-    await outcomes.comment(
-        ctx.services.uow,
-        int(meeting_id),
-        user.id,
-        message.text.strip(),
-        now=ctx.services.clock.now(),
-    )
-    await reply(update, t("outcomes.comment_saved"))
-    raise ApplicationHandlerStop
-
-
 SURVEY_KEY = "survey_question"
 MULTI_KEY = "survey_multi"
 #: Refusals of the survey's use cases, in the person's language (the reason picks the text).
@@ -302,7 +227,7 @@ async def survey_text(turn: Turn) -> None:
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """/feedback, survey buttons and outcome buttons."""
+    """/feedback and the survey buttons."""
     return [
         command("feedback", feedback_command, errors=ERRORS),
         button(SURVEY_START, start_survey, errors=ERRORS),
@@ -312,13 +237,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         button(SURVEY_DONE, done, errors=ERRORS),
         button(SURVEY_SKIP, skip, errors=ERRORS),
         button(SURVEY_CHANGE, change, errors=ERRORS),
-        CallbackQueryHandler(outcome_button, pattern=r"^ocm?:"),
     ]
-
-
-def comment_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """A pending outcome comment is caught before profile answers (its own group)."""
-    return [MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, comment_text)]
 
 
 def survey_text_handlers() -> list[BaseHandler[Update, BotContext, None]]:

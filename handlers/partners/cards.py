@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
-
-from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core.matching import Reason
 from core.partners.interests import InterestKind
 from core.partners.suggestions import Card, Filters, ProfileIncomplete
 from core.people.profile import Profile
-from core.reference.errors import NotConsented, NotFound
+from core.reference.errors import NotFound
 from core.reference.taxonomy import term_by_id
-from handlers.callbacks import as_int, pack, unpack
-from handlers.common import Button, ack, alert, clip, reply
-from handlers.context import BotContext
+from handlers.common import Button, clip
 from handlers.i18n import Safe, Translator
-from handlers.meetings.booking import start_request
-from handlers.people.notice import consent_first
+from handlers.meetings.requests import start_request
 from handlers.people.profile import country_name, keyword_labels
+from handlers.routes import (
+    PARTNER_AREA,
+    PARTNER_DELEGATION,
+    PARTNER_FILTERS,
+    PARTNER_NEXT,
+    PARTNER_REQUEST,
+    PARTNER_SAVE,
+    PARTNER_SKIP,
+    PARTNER_UNSAVE,
+    PARTNER_VIEW,
+    PROFILE_CONTINUE,
+)
+from handlers.turns import ErrorKeys, Handler, Turn, TurnHandler, button, command
 
-PRIVATE = filters.ChatType.PRIVATE
+#: A suggested person who is gone (hidden, erased, or never visible to this viewer).
+ERRORS: ErrorKeys = {NotFound: "partners.gone"}
 SEEN_KEY = "partners_seen"
 FILTERS_KEY = "partners_filters"
 AREAS = ("computing", "communication", "sensing")
@@ -98,92 +107,71 @@ def card_buttons(t: Translator, target: int, viewer: int) -> list[list[Button]]:
     """Act on a suggestion in one tap."""
     return [
         [
-            (t("partners.button.request"), pack("pt", "r", target, viewer)),
-            (t("partners.button.save"), pack("pt", "s", target, viewer)),
+            (t("partners.button.request"), PARTNER_REQUEST.pack(target, viewer)),
+            (t("partners.button.save"), PARTNER_SAVE.pack(target, viewer)),
         ],
         [
-            (t("partners.button.skip"), pack("pt", "k", target, viewer)),
-            (t("partners.button.next"), pack("pt", "n", target, viewer)),
+            (t("partners.button.skip"), PARTNER_SKIP.pack(target, viewer)),
+            (t("partners.button.next"), PARTNER_NEXT.pack(target, viewer)),
         ],
-        [(t("partners.button.filter"), pack("pt", "f", viewer))],
+        [(t("partners.button.filter"), PARTNER_FILTERS.pack(viewer))],
     ]
 
 
-def _filters(ctx: BotContext) -> Filters:
-    data: dict[str, Any] = ctx.user_data if ctx.user_data is not None else {}
+def _filters(turn: Turn) -> Filters:
+    data: dict[str, Any] = turn.ctx.user_data if turn.ctx.user_data is not None else {}
     raw = data.get(FILTERS_KEY) or {}
     return Filters(delegation=raw.get("delegation"), area=raw.get("area"))
 
 
-def _seen(ctx: BotContext) -> set[int]:
-    data: dict[str, Any] = ctx.user_data if ctx.user_data is not None else {}
+def _seen(turn: Turn) -> set[int]:
+    data: dict[str, Any] = turn.ctx.user_data if turn.ctx.user_data is not None else {}
     seen = data.setdefault(SEEN_KEY, set())
     assert isinstance(seen, set)
     return seen
 
 
-async def _consent_or_profile(
-    update: Update, ctx: BotContext, t: Translator, exc: Exception
-) -> None:
-    if isinstance(exc, NotConsented):
-        await consent_first(update, ctx, t)
-        return
-    user = update.effective_user
-    owner = user.id if user else 0
-    await reply(
-        update, t("partners.profile_first"), [[(t("profile.continue"), pack("pf", "c", owner))]]
-    )
+async def _profile_first(turn: Turn) -> None:
+    """Suggestions are matched on my own profile: finish it first."""
+    rows = [[(turn.t("profile.continue"), PROFILE_CONTINUE.pack(turn.user_id))]]
+    await turn.reply(turn.t("partners.profile_first"), rows)
 
 
-async def show_next(
-    update: Update, ctx: BotContext, t: Translator, *, edit: bool, intro: str = ""
-) -> None:
+async def show_next(turn: Turn, *, edit: bool, intro: str = "") -> None:
     """Find and show the best unseen suggestion, or say that there is nobody left."""
-    user = update.effective_user
-    if user is None:
-        return
-    services = ctx.services
+    t = turn.t
     try:
-        card = await services.matchmaker.next_card(
-            services.uow, user.id, now=services.clock.now(), seen=_seen(ctx), filters=_filters(ctx)
+        card = await turn.services.partners.next_card(
+            turn.user_id, now=turn.now(), seen=_seen(turn), filters=_filters(turn)
         )
-    except (NotConsented, ProfileIncomplete) as exc:
-        await _consent_or_profile(update, ctx, t, exc)
+    except ProfileIncomplete:
+        await _profile_first(turn)
         return
     prefix = f"{intro}\n\n" if intro else ""
     if card is None:
-        rows = [[(t("partners.button.filter"), pack("pt", "f", user.id))]]
-        await reply(update, Safe(prefix + t("partners.none_left")), rows, edit=edit)
+        rows = [[(t("partners.button.filter"), PARTNER_FILTERS.pack(turn.user_id))]]
+        await turn.reply(Safe(prefix + t("partners.none_left")), rows, edit=edit)
         return
-    _seen(ctx).add(card.profile.telegram_id)
-    await reply(
-        update,
+    _seen(turn).add(card.profile.telegram_id)
+    await turn.reply(
         Safe(prefix + render_card(t, card)),
-        card_buttons(t, card.profile.telegram_id, user.id),
+        card_buttons(t, card.profile.telegram_id, turn.user_id),
         edit=edit,
     )
 
 
-async def partners_command(update: Update, ctx: BotContext) -> None:
+async def partners_command(turn: Turn) -> None:
     """/partners: a fresh round of suggestions with the current filters."""
-    t = await ctx.translator(update)
-    _seen(ctx).clear()
-    await show_next(update, ctx, t, edit=False)
+    _seen(turn).clear()
+    await show_next(turn, edit=False)
 
 
-async def saved_command(update: Update, ctx: BotContext) -> None:
+async def saved_command(turn: Turn) -> None:
     """/saved: the people I saved, each one tap from their card."""
-    user = update.effective_user
-    if user is None:
-        return
-    t = await ctx.translator(update)
-    try:
-        people = await ctx.services.matchmaker.saved(ctx.services.uow, user.id)
-    except NotConsented as exc:
-        await _consent_or_profile(update, ctx, t, exc)
-        return
+    t = turn.t
+    people = await turn.services.partners.saved(turn.user_id)
     if not people:
-        await reply(update, t("partners.saved_empty"))
+        await turn.reply(t("partners.saved_empty"))
         return
     shown = people[:MAX_SAVED_SHOWN]
     lines = [t.plural("partners.saved_title", len(people))]
@@ -191,13 +179,15 @@ async def saved_command(update: Update, ctx: BotContext) -> None:
         where = ", ".join(x for x in (p.organisation, country_name(t, p.country)) if x)
         lines.append(t("partners.saved_line", name=p.full_name or "?", where=where))
     rows = [
-        [(f"👤 {clip(p.full_name or '?', 40)}", pack("pt", "v", p.telegram_id, user.id))]
+        [(f"👤 {clip(p.full_name or '?', 40)}", PARTNER_VIEW.pack(p.telegram_id, turn.user_id))]
         for p in shown
     ]
-    await reply(update, Safe("\n".join(lines)), rows)
+    await turn.reply(Safe("\n".join(lines)), rows)
 
 
-async def _filter_menu(update: Update, t: Translator, viewer: int, current: Filters) -> None:
+async def _filter_menu(turn: Turn) -> None:
+    t, viewer, current = turn.t, turn.user_id, _filters(turn)
+
     def mark(label: str, on: bool) -> str:
         return f"✓ {label}" if on else label
 
@@ -205,135 +195,141 @@ async def _filter_menu(update: Update, t: Translator, viewer: int, current: Filt
         [
             (
                 mark(t("partners.filter.all_countries"), current.delegation is None),
-                pack("pt", "fd", "all", viewer),
+                PARTNER_DELEGATION.pack("all", viewer),
             ),
             (
                 mark(t("partners.filter.eu"), current.delegation == "EU"),
-                pack("pt", "fd", "EU", viewer),
+                PARTNER_DELEGATION.pack("EU", viewer),
             ),
             (
                 mark(t("partners.filter.kr"), current.delegation == "KR"),
-                pack("pt", "fd", "KR", viewer),
+                PARTNER_DELEGATION.pack("KR", viewer),
             ),
         ],
         [
             (
                 mark(t("partners.filter.all_topics"), current.area is None),
-                pack("pt", "fa", "all", viewer),
+                PARTNER_AREA.pack("all", viewer),
             )
         ],
         [
             (
                 mark(t(f"partners.filter.{area}"), current.area == area),
-                pack("pt", "fa", area, viewer),
+                PARTNER_AREA.pack(area, viewer),
             )
             for area in AREAS
         ],
     ]
-    await reply(update, t("partners.filter.title"), rows, edit=True)
+    await turn.reply(t("partners.filter.title"), rows, edit=True)
 
 
-async def button(update: Update, ctx: BotContext) -> None:
-    """pt:* buttons; the presser must be the viewer the card was made for."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    t = await ctx.translator(update)
-    parts = unpack(query.data)
-    shapes = {"r": 4, "s": 4, "k": 4, "n": 4, "v": 4, "u": 4, "f": 3, "fd": 4, "fa": 4}
-    if len(parts) < 3 or shapes.get(parts[1]) != len(parts):
-        await alert(update, t("buttons.expired"))
-        return
-    if as_int(parts[-1]) != user.id:
-        await alert(update, t("buttons.not_yours"))
-        return
-    verb = parts[1]
-    services = ctx.services
-    if verb == "f":
-        await ack(update)
-        await _filter_menu(update, t, user.id, _filters(ctx))
-        return
-    if verb in ("fd", "fa"):
-        value = parts[2]
-        allowed = DELEGATIONS if verb == "fd" else AREAS
+def _for_viewer(fn: TurnHandler) -> TurnHandler:
+    """A card's buttons act only for the viewer it was made for (the last argument); an
+    incomplete own profile is sent to finish it; anything queued is sent soon."""
+
+    async def run(turn: Turn) -> None:
+        turn.services.partners.own_card(turn.int_arg(len(turn.args) - 1), turn.user_id)
+        try:
+            await fn(turn)
+        except ProfileIncomplete:
+            await turn.ack()
+            await _profile_first(turn)
+        finally:
+            turn.services.wake_outbox()
+
+    run.__name__ = getattr(fn, "__name__", "card_button")
+    run.__doc__ = fn.__doc__
+    return run
+
+
+async def filter_menu(turn: Turn) -> None:
+    """pt:f:<viewer>: the country and topic filters."""
+    await turn.ack()
+    await _filter_menu(turn)
+
+
+def _set_filter(name: str, allowed: tuple[str, ...]) -> Callable[[Turn], Awaitable[None]]:
+    async def set_filter(turn: Turn) -> None:
+        """pt:fd / pt:fa: narrow (or widen) the suggestions and start a fresh round."""
+        value = turn.str_arg(0)
         if value != "all" and value not in allowed:
-            await alert(update, t("buttons.expired"))
+            await turn.alert(turn.t("buttons.expired"))
             return
-        if ctx.user_data is not None:
-            current = dict(ctx.user_data.get(FILTERS_KEY) or {})
-            current["delegation" if verb == "fd" else "area"] = None if value == "all" else value
-            ctx.user_data[FILTERS_KEY] = current
-        _seen(ctx).clear()
-        await ack(update)
-        await show_next(update, ctx, t, edit=True)
-        return
-    target = as_int(parts[2])
-    if target is None:
-        await alert(update, t("buttons.expired"))
-        return
-    try:
-        await _act(update, ctx, t, verb, (user.id, target))
-    except NotFound as exc:
-        if isinstance(exc, ProfileIncomplete):
-            await ack(update)
-            await _consent_or_profile(update, ctx, t, exc)
+        if turn.ctx.user_data is not None:
+            current = dict(turn.ctx.user_data.get(FILTERS_KEY) or {})
+            current[name] = None if value == "all" else value
+            turn.ctx.user_data[FILTERS_KEY] = current
+        _seen(turn).clear()
+        await turn.ack()
+        await show_next(turn, edit=True)
+
+    return set_filter
+
+
+async def next_card(turn: Turn) -> None:
+    """pt:n: the next suggestion."""
+    await turn.ack()
+    await show_next(turn, edit=True)
+
+
+async def view(turn: Turn) -> None:
+    """pt:v: a saved (or mutual) person's card."""
+    target, viewer = turn.int_arg(0), turn.user_id
+    card = await turn.services.partners.view(viewer, target)
+    await turn.ack()
+    rows = [
+        [(turn.t("partners.button.request"), PARTNER_REQUEST.pack(target, viewer))],
+        [(turn.t("partners.button.unsave"), PARTNER_UNSAVE.pack(target, viewer))],
+    ]
+    await turn.reply(render_card(turn.t, card), rows)
+
+
+async def unsave(turn: Turn) -> None:
+    """pt:u: take someone off my saved list."""
+    await turn.services.partners.unsave(turn.user_id, turn.int_arg(0))
+    await turn.alert(turn.t("partners.unsaved"))
+
+
+def _decide(kind: InterestKind) -> TurnHandler:
+    async def decide(turn: Turn) -> None:
+        """pt:r / pt:s / pt:k: request a meeting, save, or skip; mutual interest is told."""
+        t, target = turn.t, turn.int_arg(0)
+        partners = turn.services.partners
+        decision = await partners.decide(turn.user_id, target, kind, now=turn.now())
+        if kind is InterestKind.REQUESTED:
+            await turn.ack()
+            if await start_request(turn, target):
+                return
+        name = decision.name
+        if kind is InterestKind.SKIPPED:
+            note = t.plural("partners.skipped", partners.skip_days, name=name)
+        elif kind is InterestKind.SAVED:
+            note = t("partners.saved", name=name)
         else:
-            await alert(update, t("partners.gone"))
-    except NotConsented as exc:
-        await ack(update)
-        await _consent_or_profile(update, ctx, t, exc)
-    finally:
-        services.wake_outbox()
+            note = t("partners.requested", name=name)
+        if decision.mutual:
+            note = Safe(f"{note}\n{t('partners.mutual_now', name=name)}")
+        if kind is not InterestKind.REQUESTED:
+            await turn.ack()
+        await show_next(turn, edit=True, intro=note)
+
+    return decide
 
 
-async def _act(
-    update: Update, ctx: BotContext, t: Translator, verb: str, pair: tuple[int, int]
-) -> None:
-    viewer, target = pair
-    services = ctx.services
-    mm, uow, now = services.matchmaker, services.uow, services.clock.now()
-    if verb == "n":
-        await ack(update)
-        await show_next(update, ctx, t, edit=True)
-        return
-    if verb == "v":
-        card = await mm.view(uow, viewer, target)
-        await ack(update)
-        rows = [
-            [(t("partners.button.request"), pack("pt", "r", target, viewer))],
-            [(t("partners.button.unsave"), pack("pt", "u", target, viewer))],
-        ]
-        await reply(update, render_card(t, card), rows)
-        return
-    if verb == "u":
-        await mm.forget(uow, viewer, target)
-        await alert(update, t("partners.unsaved"))
-        return
-    kind = {"r": InterestKind.REQUESTED, "s": InterestKind.SAVED, "k": InterestKind.SKIPPED}[verb]
-    mutual = await mm.decide(uow, viewer, target, kind, now=now)
-    if kind is InterestKind.REQUESTED:
-        await ack(update)
-        if await start_request(update, ctx, t, target):
-            return
-    name = mm.profiles[target].full_name or "?"
-    if kind is InterestKind.SKIPPED:
-        days = max(1, round(mm.settings.skip_for.total_seconds() / 86400))
-        note = t.plural("partners.skipped", days, name=name)
-    elif kind is InterestKind.SAVED:
-        note = t("partners.saved", name=name)
-    else:
-        note = t("partners.requested", name=name)
-    if mutual:
-        note = Safe(f"{note}\n{t('partners.mutual_now', name=name)}")
-    if kind is not InterestKind.REQUESTED:
-        await ack(update)
-    await show_next(update, ctx, t, edit=True, intro=note)
-
-
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+def handlers() -> list[Handler]:
     """/partners, /saved and the pt:* buttons."""
     return [
-        CommandHandler("partners", partners_command, filters=PRIVATE),
-        CommandHandler("saved", saved_command, filters=PRIVATE),
-        CallbackQueryHandler(button, pattern=r"^pt:"),
+        command("partners", partners_command, errors=ERRORS),
+        command("saved", saved_command, errors=ERRORS),
+        button(PARTNER_REQUEST, _for_viewer(_decide(InterestKind.REQUESTED)), errors=ERRORS),
+        button(PARTNER_SAVE, _for_viewer(_decide(InterestKind.SAVED)), errors=ERRORS),
+        button(PARTNER_SKIP, _for_viewer(_decide(InterestKind.SKIPPED)), errors=ERRORS),
+        button(PARTNER_NEXT, _for_viewer(next_card), errors=ERRORS),
+        button(PARTNER_VIEW, _for_viewer(view), errors=ERRORS),
+        button(PARTNER_UNSAVE, _for_viewer(unsave), errors=ERRORS),
+        button(PARTNER_FILTERS, _for_viewer(filter_menu), errors=ERRORS),
+        button(
+            PARTNER_DELEGATION, _for_viewer(_set_filter("delegation", DELEGATIONS)), errors=ERRORS
+        ),
+        button(PARTNER_AREA, _for_viewer(_set_filter("area", AREAS)), errors=ERRORS),
     ]

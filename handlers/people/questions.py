@@ -110,7 +110,7 @@ def confirmation(t: Translator, name: str, profile: Profile) -> Safe:
 
 async def after_answer(turn: Turn, result: AnswerResult, said: Safe) -> None:
     """Confirm a saved answer, then ask the next question or show the finished card."""
-    turn.services.matchmaker.refresh(result.profile)
+    turn.services.partners.refresh(result.profile)
     if result.next_field is not None:
         await ask_field(turn, result.next_field, result.mode, prefix=said)
     elif result.mode == "onboarding":

@@ -70,7 +70,7 @@ async def import_button(turn: Turn) -> None:
         turn.user_id, text, dry_run=False, now=turn.now()
     )
     pending.pop(turn.str_arg(), None)
-    services.matchmaker.invalidate()
+    services.partners.invalidate()
     await turn.ack()
     await turn.reply(import_report(turn.t, report), edit=True)
 

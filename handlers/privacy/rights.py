@@ -69,7 +69,7 @@ async def erase(turn: Turn) -> None:
         await turn.reply(turn.t("privacy.nothing_stored"), edit=True)
         return
     await turn.ack()
-    services.matchmaker.invalidate()
+    services.partners.invalidate()
     services.wake_outbox()
     if turn.ctx.user_data is not None:
         turn.ctx.user_data.clear()
@@ -126,7 +126,7 @@ async def choose_visibility(turn: Turn) -> None:
     except NotConsented:
         await turn.alert(turn.t("privacy.nothing_stored"))
         return
-    turn.services.matchmaker.refresh(profile)
+    turn.services.partners.refresh(profile)
     await turn.ack()
     await _visibility_view(turn, edit=True)
 
@@ -139,7 +139,7 @@ async def toggle_field(turn: Turn) -> None:
     except NotConsented:
         await turn.alert(turn.t("privacy.nothing_stored"))
         return
-    turn.services.matchmaker.refresh(profile)
+    turn.services.partners.refresh(profile)
     await turn.ack()
     await _visibility_view(turn, edit=True)
 

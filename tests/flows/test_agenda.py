@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.event_file import load_event_file, parse_event_toml
 from core.event.loading import load_event
-from core.meetings.booking import calendar_for
+from core.meetings.messages import calendar_for
 from core.meetings.reminders import meeting_prefix
 from tests.support.journeys import onboard, request_from_jiwoo, setup
 

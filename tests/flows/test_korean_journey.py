@@ -7,7 +7,7 @@ import re
 
 from bot.event_file import load_event_file
 from core.event.loading import load_event
-from core.meetings.booking import calendar_for
+from core.meetings.messages import calendar_for
 from tests.support.journeys import EXAMPLE, onboard, onboard_korean
 from tests.support.personas import ANNA
 

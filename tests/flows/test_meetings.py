@@ -7,7 +7,7 @@ import pytest
 
 from bot.event_file import parse_event_toml
 from core.event.loading import load_event
-from core.meetings.booking import calendar_for
+from core.meetings.messages import calendar_for
 from core.meetings.model import BookingError
 from tests.support.journeys import EXAMPLE, onboard, request_from_jiwoo, setup
 from tests.support.personas import JIWOO
@@ -118,7 +118,7 @@ async def test_unanswered_requests_expire_and_the_requester_is_told(make_bot):
     users = await setup(bot)
     await request_from_jiwoo(bot, users, times=())
     bot.clock.advance(hours=2)
-    assert await bot.services.booking.expire_due(now=bot.clock.now()) == 1
+    assert await bot.services.meetings.expire_due(now=bot.clock.now()) == 1
     await bot.dispatch()
     assert "Your meeting request to Anna de Vries expired" in users[1].last().text
     await users[2].press("✅ Thu 10 Apr 10:20")
@@ -133,10 +133,10 @@ async def test_meeting_cap_per_person(make_bot):
     await request_from_jiwoo(bot, users)
     await users[2].press("✅ Thu 10 Apr 10:00")
     with pytest.raises(BookingError) as info:
-        await bot.services.booking.request(4, 1, [], "", now=bot.clock.now())
+        await bot.services.meetings.requests.request(4, 1, [], "", now=bot.clock.now())
     assert info.value.params["reason"] == "cap_other"
     with pytest.raises(BookingError) as info:
-        await bot.services.booking.request(1, 4, [], "", now=bot.clock.now())
+        await bot.services.meetings.requests.request(1, 4, [], "", now=bot.clock.now())
     assert info.value.params["reason"] == "cap_self"
 
 
@@ -186,11 +186,11 @@ async def test_organiser_builds_and_applies_a_round_schedule(make_bot):
     bot = await make_bot(organisers={"telegram_ids": [9000]})
     users = await setup(bot)
     now = bot.clock.now()
-    mm, uow = bot.services.matchmaker, bot.services.uow
+    partners, uow = bot.services.partners, bot.services.uow
     from core.partners.interests import InterestKind
 
     for a, b in ((1, 2), (2, 1), (4, 2), (2, 4), (1, 4)):  # 1-2 and 2-4 are mutual; 1→4 is not
-        await mm.decide(uow, a, b, InterestKind.SAVED, now=now)
+        await partners.decide(a, b, InterestKind.SAVED, now=now)
     await bot.dispatch()
 
     stranger = users[1]

@@ -131,7 +131,7 @@ async def test_hidden_people_and_hidden_fields_never_leak(make_bot):
         lukas.visibility = "hidden"
         await uow.profiles.save(lukas)
         await uow.commit()
-    bot.services.matchmaker.invalidate()
+    bot.services.partners.invalidate()
     jiwoo = users[1]
     await jiwoo.command("partners")
     seen = []

@@ -42,7 +42,7 @@ async def test_stats_text_and_charts(make_bot):
     async with bot.services.uow() as uow:
         lukas = await uow.profiles.get(4)
     assert lukas is not None
-    await bot.services.booking.request(4, 2, [], "", now=bot.clock.now())
+    await bot.services.meetings.requests.request(4, 2, [], "", now=bot.clock.now())
     await organiser.command("stats")
     second = [m.photo for m in organiser.messages()[-3:]]
     assert "Requests: 2 sent" in organiser.messages()[-4].text

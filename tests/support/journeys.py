@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.event_file import load_event_file
 from core.event.loading import load_event
-from core.meetings.booking import calendar_for
+from core.meetings.messages import calendar_for
 from tests.support.client import UserClient
 from tests.support.personas import ANNA, COLLEAGUE, JIWOO, MIRROR, SENSING
 

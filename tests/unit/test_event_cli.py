@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from core.meetings.booking import Booking, calendar_for
+from core.meetings.door import Meetings
+from core.meetings.messages import calendar_for
 from core.meetings.model import MeetingRules
 from core.people.person import Person
 from core.people.profile import Profile
@@ -72,9 +73,9 @@ async def _book_in_afternoon(db: Path) -> None:
             await u.people.add(Person(pid, "en", 1, now))
             await u.profiles.save(Profile(pid, full_name=f"P{pid}", organisation=f"O{pid}"))
         await u.commit()
-    booking = Booking(uow, MeetingRules(), calendar_for("Forum"))
-    request = await booking.request(1, 2, ["afternoon@20250410T1200"], "", now=now)
-    await booking.accept(request.id, 2, "afternoon@20250410T1200", now=now)
+    meetings = Meetings(uow, MeetingRules(), calendar_for("Forum"))
+    request = await meetings.requests.request(1, 2, ["afternoon@20250410T1200"], "", now=now)
+    await meetings.requests.accept(request.id, 2, "afternoon@20250410T1200", now=now)
     await engine.dispose()
 
 

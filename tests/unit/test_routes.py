@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.outbox.model import Action
-from handlers.routes import MAX_BYTES, ROUTES, Route, RouteTable, Text
+from handlers.routes import MAX_BYTES, ROUTES, Id, Route, RouteTable, Text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +21,12 @@ def test_every_route_fits_64_bytes_at_its_longest() -> None:
 @pytest.mark.parametrize("route", list(ROUTES), ids=lambda r: r.action)
 def test_pack_and_parse_round_trip(route: Route) -> None:
     values = tuple(
-        "k" * arg.max_length if isinstance(arg, Text) else -(2**63) for arg in route.args
+        "k" * arg.max_length
+        if isinstance(arg, Text)
+        else int("9" * arg.digits)
+        if isinstance(arg, Id)
+        else -(2**63)
+        for arg in route.args
     )
     data = route.pack(*values)
     assert route.parse(data) == values
@@ -50,6 +55,17 @@ def test_forged_and_stale_data_is_refused() -> None:
     assert slot.parse("mq:t:" + "k" * 41) is None
     assert slot.parse("mq:t:room@20260101T0900") == ("room@20260101T0900",)
     assert accept.parse(None) is None
+
+
+def test_a_short_id_leaves_room_for_a_slot_key() -> None:
+    table = RouteTable()
+    accept = table.add("meetings.request.accept", "mr", "a", Id(12), Text(40))
+    assert accept.parse("mr:a:42:room@20260101T0900") == (42, "room@20260101T0900")
+    for forged in ("mr:a:-1:k", "mr:a:" + "9" * 13 + ":k", "mr:a:١٢:k", "mr:a:x:k", "mr:a:42"):
+        assert accept.parse(forged) is None, forged
+    for bad in (-1, 10**12, "42", True):
+        with pytest.raises(ValueError):
+            accept.pack(bad, "k")
 
 
 def test_packing_refuses_what_could_not_come_back() -> None:

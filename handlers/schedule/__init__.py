@@ -1,0 +1,1 @@
+"""The organisers' schedule builder in the chat."""
