@@ -19,6 +19,7 @@ from bot.clock import SystemClock
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
 from bot.jobs import JobData, schedule_jobs
+from core.event.door import EventSetup
 from core.feedback.door import Feedback
 from core.matching import MatchPreferences
 from core.meetings.door import Meetings
@@ -55,6 +56,9 @@ log = logging.getLogger(__name__)
 
 ForumApp = Application[Any, BotContext, Any, Any, Any, Any]
 DISPATCHER_KEY = "outbox_dispatcher"
+#: The unit-of-work factory: for the dispatcher and for tests that read what was stored;
+#: handlers never see it (they get the feature doors in Services).
+UOW_KEY = "unit_of_work"
 ENGINE_KEY = "engine"
 
 
@@ -116,9 +120,8 @@ def match_settings(settings: Settings) -> MatchSettings:
     )
 
 
-def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Services:
-    """Everything handlers and jobs need, wired from settings (also used by the CLI)."""
-    uow = SqlUnitOfWorkFactory(session_factory(engine))
+def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) -> Services:
+    """One door per feature, wired from settings (handlers, jobs and the CLI share them)."""
     hour, minute = (int(x) for x in settings.reminders.digest_time.split(":"))
     reminders = ReminderSettings(
         meeting_lead=timedelta(minutes=settings.reminders.meeting_minutes),
@@ -138,7 +141,6 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
     )
     matchmaker = Matchmaker(match_settings(settings))
     return Services(
-        uow=uow,
         clock=clock,
         policy=policy,
         meetings=meetings,
@@ -148,6 +150,7 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
         programme=Programme(uow, reminders, policy),
         privacy=Privacy(uow, meetings),
         outreach=Outreach(uow, policy, reminders),
+        event=EventSetup(uow),
         feedback=Feedback(
             uow,
             policy,
@@ -166,7 +169,7 @@ def build_services(settings: Settings, engine: AsyncEngine, clock: Clock) -> Ser
 
 def build_services_for_cli(settings: Settings, engine: AsyncEngine) -> Services:
     """Services on the real clock, for CLI commands that run use cases."""
-    return build_services(settings, engine, SystemClock())
+    return build_services(settings, SqlUnitOfWorkFactory(session_factory(engine)), SystemClock())
 
 
 def build_application(
@@ -200,9 +203,10 @@ def build_application(
 
     engine = create_engine(settings.database.url)
     the_clock = clock or SystemClock()
-    services = build_services(settings, engine, the_clock)
+    uow = SqlUnitOfWorkFactory(session_factory(engine))
+    services = build_services(settings, uow, the_clock)
     dispatcher = OutboxDispatcher(
-        uow=services.uow,
+        uow=uow,
         bot=app.bot,
         clock=the_clock,
         policy=DeliveryPolicy(max_attempts=settings.outbox.max_attempts),
@@ -212,6 +216,7 @@ def build_application(
         paid_broadcasts=settings.outbox.allow_paid_broadcast,
     )
     app.bot_data[SERVICES_KEY] = services
+    app.bot_data[UOW_KEY] = uow
     app.bot_data[DISPATCHER_KEY] = dispatcher
     app.bot_data[ENGINE_KEY] = engine
     app.bot_data["settings"] = settings
@@ -290,6 +295,13 @@ def dispatcher_of(app: ForumApp) -> OutboxDispatcher:
     dispatcher = app.bot_data[DISPATCHER_KEY]
     assert isinstance(dispatcher, OutboxDispatcher)
     return dispatcher
+
+
+def uow_of(app: ForumApp) -> SqlUnitOfWorkFactory:
+    """The app's unit-of-work factory (the dispatcher's, and tests' window on what is stored)."""
+    uow = app.bot_data[UOW_KEY]
+    assert isinstance(uow, SqlUnitOfWorkFactory)
+    return uow
 
 
 def services_of(app: ForumApp) -> Services:

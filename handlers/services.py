@@ -4,68 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from core.event.door import EventSetup
 from core.feedback.door import Feedback
-from core.feedback.ports import HasFollowUps, HasSurvey
 from core.feedback.stats import Stats
 from core.feedback.survey_flow import Results
 from core.meetings.door import Meetings
-from core.meetings.ports import HasMeetings, HasOutcomes
-from core.outbox.ports import HasOutbox
 from core.outreach.door import Outreach
-from core.outreach.ports import HasBroadcasts
 from core.partners.door import Partners
-from core.partners.ports import HasInterests
 from core.people.access import AccessPolicy
 from core.people.door import People
-from core.people.ports import (
-    HasConsents,
-    HasInvites,
-    HasOrganisers,
-    HasPeople,
-    HasProfiles,
-    HasRegistrations,
-)
-from core.ports import Clock, Transaction
+from core.ports import Clock
 from core.privacy.door import Privacy
-from core.privacy.ports import HasPrivacy
 from core.programme.door import Programme
-from core.programme.ports import HasAgenda
 from core.schedule.door import Schedule
-
-
-class WholeUnitOfWork(
-    HasPeople,
-    HasConsents,
-    HasProfiles,
-    HasInvites,
-    HasOrganisers,
-    HasRegistrations,
-    HasOutbox,
-    HasMeetings,
-    HasOutcomes,
-    HasAgenda,
-    HasInterests,
-    HasBroadcasts,
-    HasSurvey,
-    HasFollowUps,
-    HasPrivacy,
-    Transaction,
-    Protocol,
-):
-    """Every feature's repositories in one transaction (storage's unit of work is one)."""
-
-
-UowFactory = Callable[[], WholeUnitOfWork]
 
 
 @dataclass(slots=True)
 class Services:
     """Built once in bot.app and shared by every handler through the typed context."""
 
-    uow: UowFactory
     clock: Clock
     policy: AccessPolicy
     #: Meeting requests, bookings, consultations and outcomes (rules from config).
@@ -74,6 +33,8 @@ class Services:
     partners: Partners
     #: The organisers' schedule builder.
     schedule: Schedule
+    #: Setting the event up from its file (the CLI's `event load`).
+    event: EventSetup
     #: Who people are: arriving, consent, profile, search, import, organisers.
     people: People
     #: The programme: sessions, subscriptions and waitlists.

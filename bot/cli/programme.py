@@ -108,8 +108,6 @@ def schedule_build(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _event_load(settings: Settings, path: str, force: bool) -> int:
     from bot.event_file import EventFileError, load_event_file
-    from core.event.loading import load_event
-    from core.meetings.messages import calendar_for
     from core.meetings.model import BookingError
 
     try:
@@ -124,13 +122,7 @@ async def _event_load(settings: Settings, path: str, force: bool) -> int:
         return 2
     try:
         async with services_for(settings) as services:
-            report = await load_event(
-                services.uow,
-                event,
-                force=force,
-                now=SystemClock().now(),
-                ics=calendar_for(event.name),
-            )
+            report = await services.event.load(event, force=force, now=SystemClock().now())
     except BookingError as exc:
         slots = ", ".join(exc.params.get("slots", []))
         return fail(

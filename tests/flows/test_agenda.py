@@ -54,7 +54,7 @@ registration = true
 async def load(bot, text: str | None = None):
     event = parse_event_toml(text) if text else load_event_file(EXAMPLE)
     await load_event(
-        bot.services.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
+        bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
     )
 
 
@@ -131,7 +131,7 @@ async def test_waitlist_promotes_the_next_person_and_tells_them(make_bot):
     await bot.dispatch()
     assert sent_to(bot, 13, "A place opened up: you are now registered for <b>Lab tour</b>")
     assert not sent_to(bot, 14, "A place opened up")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         followers = {p: s.value for p, s, _ in await uow.agenda.followers("tour")}
     assert followers == {12: "registered", 13: "registered", 14: "waitlisted"}
 
@@ -177,21 +177,21 @@ async def test_cancel_and_reschedule_update_pending_reminders(make_bot):
     users = await setup(bot)
     await request_from_jiwoo(bot, users, times=("Thu 10 Apr 10:20",))
     await users[2].press("✅ Thu 10 Apr 10:20")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         meeting = (await uow.meetings.meetings_of(1, live_only=True))[0]
         keys = sorted(await uow.outbox.pending_keys(meeting_prefix(meeting.id)))
     assert keys == [f"remind:m:{meeting.id}:s0:1", f"remind:m:{meeting.id}:s0:2"]
     await users[1].command("meetings")
     await users[1].press("🔁 Move: Anna de Vries, Thu 10 Apr 10:20")
     await users[1].press("Thu 10 Apr 11:00")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         keys = sorted(await uow.outbox.pending_keys(meeting_prefix(meeting.id)))
         row = await uow.outbox.get_by_key(f"remind:m:{meeting.id}:s1:2")
     assert keys == [f"remind:m:{meeting.id}:s1:1", f"remind:m:{meeting.id}:s1:2"]
     assert row.due_at == datetime(2025, 4, 10, 8, 45, tzinfo=UTC)  # 15 min before 11:00 CEST
     await users[1].command("meetings")
     await users[1].press("❌ Cancel: Anna de Vries, Thu 10 Apr 11:00")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.outbox.pending_keys(meeting_prefix(meeting.id)) == []
 
 
@@ -214,7 +214,7 @@ async def test_meeting_reminder_buttons(make_bot):
     await users[2].press("❌ Can't make it")
     await bot.dispatch()
     assert sent_to(bot, 1, "Anna de Vries cancelled your meeting on Thu 10 Apr 10:20")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.meetings.meetings_of(1, live_only=True) == []
 
 
@@ -233,7 +233,7 @@ async def test_restart_sends_due_reminders_once_and_drops_stale_ones(make_bot):
     await bot.dispatch()
     texts = [m.text for m in bot.fake.sent(31) if "Starting soon" in m.text]
     assert texts == ["⏰ Starting soon: <b>Sunday talk</b> at Sun 30 Mar 10:00, Hall B."]
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         keys = await uow.outbox.pending_keys("remind:s:")
         saturday = await uow.outbox.drop_pending("remind:s:before:", "test")
     assert keys == [] and saturday == 0  # the stale Saturday reminder was dropped, not sent
@@ -253,7 +253,7 @@ async def test_moved_or_dropped_sessions_notify_followers_and_move_reminders(mak
     await bot.dispatch()
     assert sent_to(bot, 41, "Programme change: <b>Sunday talk</b> is now Sun 30 Mar 10:30, Hall B.")
     assert sent_to(bot, 41, "Programme change: <b>Saturday talk</b> is cancelled.")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         pending = await uow.outbox.pending_keys("remind:s:")
         rows = [await uow.outbox.get_by_key(k) for k in pending]
     assert [(r.dedupe_key.split(":")[2], r.due_at) for r in rows] == [

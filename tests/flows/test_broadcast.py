@@ -14,7 +14,7 @@ ORG = 9000
 
 async def people(bot, ids, country="KR"):
     now = bot.clock.now()
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         for pid in ids:
             await uow.people.add(Person(pid, "en", 1, now))
             await uow.profiles.save(
@@ -87,7 +87,7 @@ async def test_interrupted_broadcast_resumes_and_nobody_gets_two(make_bot):
     await compose_and_send(bot, organiser, "Programme update", "Everyone")
     dispatcher = dispatcher_of(bot.app)
     batch = await claim_batch(
-        bot.services.uow, now=bot.clock.now(), limit=137, policy=dispatcher.policy
+        bot.uow, now=bot.clock.now(), limit=137, policy=dispatcher.policy
     )
     await dispatcher._send_batch(batch)  # part of it goes out, then the bot restarts
     await bot.restart()
@@ -183,7 +183,7 @@ async def test_forged_presses_and_non_organisers_are_refused_with_nothing_stored
         await broadcasts.cancel(600, 1)
     with pytest.raises(NotAllowed):
         await broadcasts.recent(600)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         stored = [await uow.broadcasts.get(n) for n in (1, 2)]
         rows = await uow.outbox.statuses(prefix(1))
     assert stored[1] is None  # no second draft

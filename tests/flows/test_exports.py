@@ -20,7 +20,7 @@ async def test_exports_for_organisers_only(make_bot):
     await korean.command("start")
     await korean.press("동의합니다")
     await onboard_korean(korean)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         anna = await uow.profiles.get(2)
         anna.hidden_fields = ["seeks"]
         await uow.profiles.save(anna)

@@ -55,6 +55,6 @@ async def test_forged_survey_and_follow_up_presses_store_nothing(make_bot):
     followups = bot.services.feedback.followups
     with pytest.raises(NotAllowed):
         await followups.record(62, 30, [4], "submitted", now=bot.clock.now())
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.survey.answers_of(62) == {}
         assert await uow.followups.all() == []

@@ -13,7 +13,7 @@ async def test_follow_up_after_n_days_feeds_the_statistics(make_bot):
     users = await setup(bot)
     await request_from_jiwoo(bot, users, times=("Thu 10 Apr 10:20",))
     await users[2].press("✅ Thu 10 Apr 10:20")
-    uow = bot.services.uow
+    uow = bot.uow
     followups = FollowUps(uow, [30], "Europe/Brussels")
     bot.clock.set(datetime(2025, 5, 11, 21, 0, tzinfo=UTC))  # day 29 after the last day
     assert await followups.ask_due(now=bot.clock.now()) == 0

@@ -40,7 +40,7 @@ async def test_malformed_presses_are_refused_by_their_route(make_bot):
         assert lukas.last_answer()["text"] == EXPIRED, data
     await organiser.press_data("sc:a:" + "r" * 41)
     assert organiser.last_answer()["text"] == EXPIRED
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.meetings.meetings_of(1) == []
         assert [str(r.status) for r in await uow.meetings.requests_of(1)] == ["pending"]
         assert await uow.interests.by_actor(4) == []
@@ -51,7 +51,7 @@ async def test_only_the_people_concerned_may_act_on_a_meeting_in_core(make_bot):
     users = await setup(bot)
     await request_from_jiwoo(bot, users, times=("Thu 10 Apr 10:20",))
     meetings, now = bot.services.meetings, bot.clock.now()
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         request = (await uow.meetings.requests_of(2))[0]
     assert request.id is not None
     slot = request.slot_keys[0]
@@ -65,7 +65,7 @@ async def test_only_the_people_concerned_may_act_on_a_meeting_in_core(make_bot):
         await meetings.requests.withdraw(request.id, 2, now=now)
     with pytest.raises(NotAllowed):  # only the person asked may propose other times
         await meetings.requests.other_time(request.id, 4, now=now)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.meetings.meetings_of(2) == []
         assert str((await uow.meetings.get_request(request.id)).status) == "pending"
 
@@ -85,7 +85,7 @@ async def test_only_the_people_concerned_may_act_on_a_meeting_in_core(make_bot):
         await meetings.outcomes.record(meeting_id, 4, Outcome.COOPERATION, now=bot.clock.now())
     with pytest.raises(NotAllowed):  # a comment needs one's own answer first
         await meetings.outcomes.may_comment(meeting_id, 1)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         live = await uow.meetings.meetings_of(2, live_only=True)
         assert [(m.id, m.slot_key, str(m.status)) for m in live] == [(meeting_id, slot, "booked")]
         assert await uow.outcomes.all() == []
@@ -101,7 +101,7 @@ async def test_a_pressed_outcome_comment_without_an_answer_is_refused(make_bot):
     await lukas.press_data("ocm:1")
     assert lukas.last_answer()["text"] == NOT_YOURS
     await lukas.send("A comment on someone else's meeting")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.outcomes.all() == []
 
 
@@ -119,7 +119,7 @@ async def test_a_card_acts_only_for_its_viewer(make_bot):
         assert lukas.last_answer()["text"] == NOT_YOURS
     await lukas.press_data(f"pt:f:{jiwoo.user_id}")
     assert lukas.last_answer()["text"] == NOT_YOURS
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.interests.by_actor(4) == []
         assert await uow.interests.by_actor(1) == []
     with pytest.raises(NotAllowed):
@@ -134,7 +134,7 @@ async def test_only_organisers_build_the_schedule_in_core(make_bot):
         await bot.services.partners.decide(a, b, InterestKind.SAVED, now=now)
     with pytest.raises(NotAllowed):  # past the chat's organiser check, core still refuses
         await bot.services.schedule.build(1, "morning", now=now, apply=True)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.meetings.meetings_of(2) == []
     result = await bot.services.schedule.build(9000, "morning", now=now, apply=True)
     assert len(result.booked) == 1

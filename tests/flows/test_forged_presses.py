@@ -32,7 +32,7 @@ async def test_malformed_presses_are_refused_by_the_route(make_bot):
     ):
         await user.press_data(data)
         assert user.last_answer()["text"] == EXPIRED, data
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         profile = await uow.profiles.get(3101)
         person = await uow.people.get(3101)
     assert profile is not None and profile.full_name == "Ji-woo Kim"
@@ -56,7 +56,7 @@ async def test_someone_elses_profile_and_privacy_buttons_change_nothing(make_bot
     ):
         await other.press_data(data)
         assert other.last_answer()["text"] == NOT_YOURS, data
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         mine = await uow.profiles.get(3201)
         theirs = await uow.profiles.get(3202)
         other_person = await uow.people.get(3202)
@@ -85,7 +85,7 @@ async def test_core_refuses_a_non_owner_or_non_organiser_whatever_the_handler_di
         await services.people.registrations.by_organiser(3302, CSV, dry_run=False, now=now)
     with pytest.raises(NotAllowed):
         await services.programme.waitlist(3302, "any-session")
-    async with services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.people.get(3301) is not None
         profile = await uow.profiles.get(3302)
         assert await uow.registrations.all() == []

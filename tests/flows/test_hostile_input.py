@@ -16,13 +16,13 @@ async def test_5000_character_bio_is_refused_and_asked_again(make_bot):
     reply = user.last().text
     assert "5,000 characters; the limit here is 500" in reply
     assert "short <b>bio</b>" in reply  # the question again
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         profile = await uow.profiles.get(2001)
         person = await uow.people.get(2001)
     assert profile is not None and profile.bio is None
     assert person is not None and person.awaiting_field == "bio"
     await user.send("Short and sweet.")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         profile = await uow.profiles.get(2001)
     assert profile is not None and profile.bio == "Short and sweet."
 
@@ -32,7 +32,7 @@ async def test_html_in_a_name_is_stored_as_typed_and_shown_escaped(make_bot):
     user = bot.client(2002)
     name = "<b>Kim & Lee</b>"
     await onboard(user, full_name=name, organisation='R&D <Lab> "Q"')
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         profile = await uow.profiles.get(2002)
     assert profile is not None and profile.full_name == name
     assert profile.organisation == 'R&D <Lab> "Q"'
@@ -57,7 +57,7 @@ async def test_empty_emoji_and_whitespace_answers(make_bot):
     assert "South Korea" in user.last().buttons
     await user.press("South Korea")
     assert "sector" in user.last().text
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         profile = await uow.profiles.get(2003)
     assert profile is not None and profile.full_name == "🧑‍🔬 Dr. Quantum ⚛️"
 
@@ -77,7 +77,7 @@ async def test_forged_callback_cannot_edit_another_users_profile(make_bot):
     for forged in ("pf:v:sector:industry:2005", "pf:e:bio:2005", "pf:s:bio:2005", "pf:c:2005"):
         await attacker.press_data(forged)
         assert attacker.last_answer()["text"] == "This button is not for you — nothing was changed."
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         profile = await uow.profiles.get(2005)
         person = await uow.people.get(2005)
     assert profile is not None and profile.sector == "academia" and profile.bio
@@ -99,7 +99,7 @@ async def test_garbage_callback_data_is_refused_politely(make_bot):
         "totally-unknown",
     ):
         await user.press_data(garbage)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         profile = await uow.profiles.get(2007)
     assert profile is not None and profile.full_name == "Ji-woo Kim"
     assert profile.sector == "academia"
@@ -113,7 +113,7 @@ async def test_profile_before_consent_asks_for_consent(make_bot):
     assert user.last().buttons == ["✅ I accept", "No, thanks"]
     await user.send("Hello")
     assert user.last().buttons == ["✅ I accept", "No, thanks"]
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.people.get(2008) is None
 
 
@@ -126,7 +126,7 @@ async def test_double_tap_on_accept_records_one_person(make_bot):
     # Both taps arrive before the first reply edits the keyboard away.
     await user.press_data(data, message_id=notice.message_id)
     await user.press_data(data, message_id=notice.message_id)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         consents = await uow.consents.for_person(2009)
         person = await uow.people.get(2009)
     assert person is not None and person.awaiting_field == "full_name"
@@ -137,7 +137,7 @@ async def test_double_tap_on_accept_records_one_person(make_bot):
     ]
     bot.fake.rejections.clear()
     await user.send("Only Once")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         profile = await uow.profiles.get(2009)
     assert profile is not None and profile.full_name == "Only Once"
 

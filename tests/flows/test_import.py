@@ -20,7 +20,7 @@ Wrong Delegation,wd@example.org,X,Germany,KR,industry,,,
 
 async def test_import_report_dry_run_and_update(make_bot):
     bot = await make_bot()
-    uow, now = bot.services.uow, bot.clock.now()
+    uow, now = bot.uow, bot.clock.now()
     import_registrations = bot.services.people.registrations.apply
     dry = await import_registrations(CSV, invite_mode=False, dry_run=True, now=now)
     assert (dry.created, dry.updated) == (2, 0)
@@ -66,7 +66,7 @@ async def test_organiser_imports_by_chat_and_the_invite_prefills_the_profile(mak
     await organiser.press("✅ Import 2 attendees")
     assert "Imported: 2 new" in organiser.last().text
 
-    async with bot.services.uow() as u:
+    async with bot.uow() as u:
         code = (await u.registrations.get("minjun@kist.re.kr")).invite_code
     assert code
     minjun = bot.client(77, "민준", language_code="ko")

@@ -16,7 +16,7 @@ async def test_invite_mode_admits_only_invited_accounts(make_bot):
     assert "privacy notice" in stranger.texts()[-2]
     await stranger.press("I accept")
     assert "by invitation only" in stranger.last().text
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.people.get(3001) is None
 
     invited = bot.client(3002)
@@ -36,7 +36,7 @@ async def test_invite_mode_admits_only_invited_accounts(make_bot):
     await organiser.command("start")
     assert organiser.last().buttons == ["✅ I accept", "No, thanks"]
 
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         bound = await uow.invites.get(code)
         unused = await uow.invites.get(other_code)
     assert bound is not None and bound.used_by == 3002

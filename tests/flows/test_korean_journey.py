@@ -18,7 +18,7 @@ async def test_korean_attendee_journey(make_bot):
     bot = await make_bot(organisers={"telegram_ids": [9000]})
     event = load_event_file(EXAMPLE)
     await load_event(
-        bot.services.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
+        bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
     )
     anna = bot.client(2, "Anna")
     await onboard(anna, **ANNA)

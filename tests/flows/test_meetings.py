@@ -67,7 +67,7 @@ async def test_decline_and_suggest_another_time(make_bot):
     assert "Declined" in users[1].last().text
     await bot.dispatch()
     assert "can't meet this time" in anna.last().text
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         statuses = sorted(str(r.status) for r in await uow.meetings.requests_of(1))
     assert statuses == ["countered", "declined"]
 
@@ -86,7 +86,7 @@ async def test_forged_request_buttons_change_nothing(make_bot):
     await users[2].press_data(accept.rsplit(":", 1)[0] + ":morning@20250410T0840")  # not proposed
     assert "no longer free" in users[2].last_answer()["text"]
     await lukas.press_data("mt:c:1")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.meetings.meetings_of(2) == []
         request = (await uow.meetings.requests_of(2))[0]
     assert str(request.status) == "pending"
@@ -148,7 +148,7 @@ async def test_experts_see_their_desk(make_bot, tmp_path):
     )
     event = parse_event_toml(text)
     await load_event(
-        bot.services.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
+        bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
     )
     user = bot.client(1)
     await onboard(user, **JIWOO)
@@ -186,7 +186,7 @@ async def test_organiser_builds_and_applies_a_round_schedule(make_bot):
     bot = await make_bot(organisers={"telegram_ids": [9000]})
     users = await setup(bot)
     now = bot.clock.now()
-    partners, uow = bot.services.partners, bot.services.uow
+    partners, uow = bot.services.partners, bot.uow
     from core.partners.interests import InterestKind
 
     for a, b in ((1, 2), (2, 1), (4, 2), (2, 4), (1, 4)):  # 1-2 and 2-4 are mutual; 1→4 is not

@@ -7,7 +7,7 @@ from tests.support.journeys import DEFAULT_ANSWERS, onboard
 
 
 async def stored_profile(bot, user_id: int) -> Profile | None:
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         return await uow.profiles.get(user_id)
 
 
@@ -20,7 +20,7 @@ async def test_new_user_completes_profile_and_sees_every_field(make_bot):
     assert "Welcome to <b>Korea-EU Quantum Research Forum</b>" in welcome
     assert "Privacy notice" in notice and "version 1" in notice
     assert user.last().buttons == ["✅ I accept", "No, thanks"]
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.people.get(1001) is None  # nothing stored before consent
 
     await user.press("I accept")
@@ -74,7 +74,7 @@ async def test_new_user_completes_profile_and_sees_every_field(make_bot):
     assert profile.country == "KR" and profile.sector == "academia"
     assert profile.career_stage == "established"
     assert [k.term_id for k in profile.expertise][:2] == ["qkd", "superconducting-qubits"]
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         person = await uow.people.get(1001)
         consents = await uow.consents.for_person(1001)
     assert person is not None and person.consent_version == 1
@@ -137,7 +137,7 @@ async def test_decline_stores_nothing_and_start_offers_again(make_bot):
     await user.command("start")
     await user.press("No, thanks")
     assert "nothing about you has been stored" in user.last().text
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.people.get(1004) is None
     await user.command("start")
     assert user.last().buttons == ["✅ I accept", "No, thanks"]
@@ -166,7 +166,7 @@ async def test_language_switch_and_korean_telegram_users(make_bot):
     await ko.command("start")
     assert "개인정보" in ko.last().text
     await ko.press("동의합니다")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         person = await uow.people.get(1006)
     assert person is not None and person.language == "ko"
     await ko.command("language")
@@ -174,7 +174,7 @@ async def test_language_switch_and_korean_telegram_users(make_bot):
     assert "English" in ko.last().text
     await ko.command("help")
     assert "/profile" in ko.last().text and "What I can do" in ko.last().text
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         person = await uow.people.get(1006)
     assert person is not None and person.language == "en"
 

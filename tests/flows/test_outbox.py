@@ -17,7 +17,7 @@ from tests.support.journeys import onboard
 
 async def put(bot, recipient: int, key: str, text: str | None = None, **kwargs) -> bool:
     now = bot.clock.now()
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         added = await enqueue(
             uow,
             recipient_id=recipient,
@@ -32,7 +32,7 @@ async def put(bot, recipient: int, key: str, text: str | None = None, **kwargs) 
 
 
 async def row(bot, key: str):
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         return await uow.outbox.get_by_key(key)
 
 
@@ -66,7 +66,7 @@ async def test_catalogue_messages_render_in_the_recipients_language(make_bot):
     await ko.command("start")
     await ko.press("동의합니다")
     now = bot.clock.now()
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         for rid in (504, 505):
             await enqueue(
                 uow,
@@ -116,7 +116,7 @@ async def test_forbidden_marks_user_unreachable_and_stops_sending(make_bot):
     await put(bot, 520, "x2", due_at=bot.clock.now() + timedelta(hours=1))
     await bot.dispatch()
 
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         person = await uow.people.get(520)
     assert person is not None and person.unreachable_at == bot.clock.now()
     assert (await row(bot, "x1")).status == Status.UNREACHABLE
@@ -131,7 +131,7 @@ async def test_forbidden_marks_user_unreachable_and_stops_sending(make_bot):
     assert len(bot.fake.sent(520)) == before
 
     await user.command("start")  # they came back: reachable again
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         person = await uow.people.get(520)
     assert person is not None and person.unreachable_at is None
 
@@ -167,14 +167,14 @@ async def test_restart_in_the_middle_loses_nothing_and_duplicates_nothing(make_b
 
     # A dispatcher claims a batch and dies before sending it (a crash, not a clean stop).
     leased = await claim_batch(
-        bot.services.uow, now=bot.clock.now(), limit=10, policy=DeliveryPolicy()
+        bot.uow, now=bot.clock.now(), limit=10, policy=DeliveryPolicy()
     )
     assert len(leased) == 10
     # Another batch is really sent, then the process restarts.
     dispatcher_batch = 15
     await dispatcher_of(bot.app)._send_batch(
         await claim_batch(
-            bot.services.uow, now=bot.clock.now(), limit=dispatcher_batch, policy=DeliveryPolicy()
+            bot.uow, now=bot.clock.now(), limit=dispatcher_batch, policy=DeliveryPolicy()
         )
     )
     await bot.restart()
@@ -185,7 +185,7 @@ async def test_restart_in_the_middle_loses_nothing_and_duplicates_nothing(make_b
 
     for rid in recipients:
         assert texts_to(bot, rid) == [f"Hello <b>m{rid}</b>"], rid
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         counts = dict(
             (
                 await uow.session.execute(
@@ -253,7 +253,7 @@ async def test_flood_control_mid_batch_stops_sending_and_hands_the_rest_back(mak
     await bot.dispatch()
     before = sum(len(bot.fake.sent(rid)) for rid in recipients)
     assert before < len(recipients)  # the 429 stopped the pass
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         waiting = [
             (await uow.outbox.get_by_key(f"f{rid}")) for rid in recipients if not bot.fake.sent(rid)
         ]
@@ -302,7 +302,7 @@ async def test_stopping_mid_pass_gives_unsent_rows_back_so_a_restart_sends_each_
     await bot.restart()  # the bot stops while the pass is half way
     first = await passing
     assert 40 <= first < len(recipients)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         statuses = [(await uow.outbox.get_by_key(f"s{rid}")) for rid in recipients]
     sent_now = {r.recipient_id for r in statuses if r.status == Status.SENT}
     assert sent_now == {rid for rid in recipients if bot.fake.sent(rid)}  # every send recorded
@@ -328,7 +328,7 @@ async def test_queued_buttons_render_from_actions_and_from_rows_queued_before_th
     invite = {"key": "survey.invite", "params": {"count": 1, "closes": {"dt": now.isoformat()}}}
     old_style = [[{"key": "survey.button.start", "data": "sv:s"}]]
     new_style = [[Action("feedback.survey.start").button("survey.button.start")]]
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         for key, buttons in (("old", old_style), ("new", new_style)):
             await enqueue(
                 uow,

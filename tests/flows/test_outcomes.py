@@ -43,10 +43,10 @@ async def test_both_are_asked_once_after_the_end_and_a_no_show_counts(make_bot):
     await users[1].send("I waited at table 1 but nobody came <sad>")
     assert users[1].last().text == "Comment saved. Thank you!"
     await users[2].press("Cooperation possible")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         answers = sorted(await uow.outcomes.all())
     assert answers == [(1, 1, "n", "I waited at table 1 but nobody came <sad>"), (1, 2, "c", None)]
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         stats = await compute(uow, now=bot.clock.now(), timezone="Europe/Brussels")
     assert (stats.held, stats.no_show) == (0, 1)
 

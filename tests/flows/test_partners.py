@@ -123,7 +123,7 @@ async def test_filters_by_delegation_and_topic(make_bot):
 async def test_hidden_people_and_hidden_fields_never_leak(make_bot):
     bot = await make_bot()
     users = await cohort(bot)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         anna = await uow.profiles.get(2)
         anna.hidden_fields = ["seeks"]
         await uow.profiles.save(anna)
@@ -157,7 +157,7 @@ async def test_forged_and_stale_partner_buttons(make_bot):
     assert jiwoo.last_answer()["text"] == "This person is no longer available."
     await jiwoo.press_data("pt:fd:XX:1")
     await jiwoo.press_data("pt:zz:2:1")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.interests.by_actor(1) == []
 
 

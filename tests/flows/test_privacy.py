@@ -15,7 +15,7 @@ from tests.support.journeys import request_from_jiwoo, setup
 
 async def everything(bot) -> list[tuple[str, dict]]:
     rows = []
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         for table in Base.metadata.sorted_tables:
             for row in (await uow.session.execute(select(table))).mappings().all():
                 rows.append((table.name, dict(row)))
@@ -56,7 +56,7 @@ async def test_mydata_and_deleteme(make_bot):
         or "Ji-woo" in json.dumps(row, default=str, ensure_ascii=False)
     ]
     assert leftovers == [], leftovers
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.people.get(1) is None and await uow.profiles.get(1) is None
     await jiwoo.command("mydata")
     assert jiwoo.last().text == "Nothing is stored about you."
@@ -67,7 +67,7 @@ async def test_survey_answers_stay_anonymised_and_purge(make_bot):
 
     bot = await make_bot()
     users = await setup(bot)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         await uow.survey.set_definition(SURVEY)
         await uow.commit()
     bot.clock.set(OPENS)
@@ -77,12 +77,12 @@ async def test_survey_answers_stay_anonymised_and_purge(make_bot):
     assert (
         await services.privacy.purge(older_than=timedelta(days=180), now=later, dry_run=True) == 3
     )
-    async with services.uow() as uow:
+    async with bot.uow() as uow:
         assert len(await uow.people.everyone()) == 3  # a dry run changes nothing
     assert (
         await services.privacy.purge(older_than=timedelta(days=180), now=later, dry_run=False) == 3
     )
-    async with services.uow() as uow:
+    async with bot.uow() as uow:
         assert await uow.people.everyone() == []
         assert await uow.survey.all_answers() == [(None, "overall", 4)]
     del users
@@ -110,7 +110,7 @@ async def test_visibility_settings_are_honoured(make_bot):
         seen.append(jiwoo.last().text)
         await jiwoo.press("➡️ Next")
     assert not any("Anna de Vries" in text for text in seen)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         profile = await uow.profiles.get(2)
     assert profile.visibility == "hidden" and profile.hidden_fields == ["seeks"]
 
@@ -121,7 +121,7 @@ async def test_a_new_notice_version_asks_for_consent_again(make_bot):
     bot = await make_bot()
     user = bot.client(61)
     await onboard(user)
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         person = await uow.people.get(61)
         person.consent_version = 0  # they agreed to an older notice
         await uow.people.save(person)
@@ -130,7 +130,7 @@ async def test_a_new_notice_version_asks_for_consent_again(make_bot):
         await user.command(command)
         assert user.last().buttons == ["✅ I accept", "No, thanks"], command
     await user.press("I accept")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         consents = await uow.consents.for_person(61)
     assert [c.notice_version for c in consents] == [1, 1]
     await user.command("profile")

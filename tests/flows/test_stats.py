@@ -39,7 +39,7 @@ async def test_stats_text_and_charts(make_bot):
         width, height = png_size(photo.data)
         assert width > 400 and height > 200
 
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         lukas = await uow.profiles.get(4)
     assert lukas is not None
     await bot.services.meetings.requests.request(4, 2, [], "", now=bot.clock.now())

@@ -8,7 +8,7 @@ from tests.support.journeys import onboard
 
 
 async def start(bot):
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         await uow.survey.set_definition(SURVEY)
         await uow.commit()
     users = [bot.client(uid, f"U{uid}") for uid in (51, 52)]
@@ -65,7 +65,7 @@ async def test_survey_goes_out_once_and_can_be_stopped_resumed_and_edited(make_b
     assert "⭐⭐⭐⭐" in finished.text and "More time per meeting, &lt;please&gt;" in finished.text
     await ana.press("✏️ Change answer 1")
     await ana.press("⭐⭐⭐⭐⭐")
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         answers = await uow.survey.answers_of(51)
         status = await uow.survey.status(51)
     assert answers == {

@@ -12,10 +12,12 @@ from bot.app import (
     services_of,
     start_without_polling,
     stop_without_polling,
+    uow_of,
 )
 from bot.config import Settings
 from fake_bot_api import FakeBotApi
 from handlers.services import Services
+from storage.uow import SqlUnitOfWorkFactory
 from tests.support.client import UserClient
 
 TOKEN = "123456:TEST-TOKEN"
@@ -83,6 +85,12 @@ class BotUnderTest:
     async def process_update(self, update: Any) -> None:
         assert self.app is not None
         await self.app.process_update(update)
+
+    @property
+    def uow(self) -> SqlUnitOfWorkFactory:
+        """A unit of work on the bot's database, for tests that check what was stored."""
+        assert self.app is not None
+        return uow_of(self.app)
 
     @property
     def services(self) -> Services:

@@ -72,7 +72,7 @@ async def setup(bot):
     """The example event loaded; Ji-woo (1), Anna (2) and Lukas (4) onboarded, for meeting flows."""
     event = load_event_file(EXAMPLE)
     await load_event(
-        bot.services.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
+        bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
     )
     users = {}
     for uid, answers in ((1, JIWOO), (2, ANNA), (4, MIRROR)):

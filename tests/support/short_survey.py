@@ -14,7 +14,7 @@ async def open_short_survey(bot: Any) -> Survey:
     survey = Survey(
         now, now + timedelta(days=7), (Question("overall", "rating", "Useful?", "유익?"),)
     )
-    async with bot.services.uow() as uow:
+    async with bot.uow() as uow:
         await uow.survey.set_definition(survey)
         await uow.commit()
     return survey
