@@ -13,7 +13,8 @@ from storage.meetings.repository import SqlMeetings
 from storage.outbox.repository import SqlOutbox
 from storage.outreach.repository import SqlBroadcasts
 from storage.partners.repository import SqlInterests
-from storage.people.organisers import SqlOrganisers, SqlRegistrations
+from storage.people.organisers import SqlOrganisers
+from storage.people.registrations import SqlRegistrations
 from storage.people.repositories import SqlConsents, SqlInvites, SqlPeople, SqlProfiles
 from storage.privacy.repository import SqlPrivacy
 from storage.programme.repository import SqlAgenda
