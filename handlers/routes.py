@@ -222,7 +222,7 @@ SCHEDULE_APPLY = add("schedule.round.apply", "sc", "a", Text(40))  # round key
 
 # --- outreach: broadcasts ---
 # The draft id travels as text on the audience route, so "session.<32-character key>" still fits.
-BROADCAST_AUDIENCE = add("outreach.broadcast.audience", "bc", "a", Text(18), Text(40))
+BROADCAST_AUDIENCE = add("outreach.broadcast.audience", "bc", "a", Id(18), Text(40))
 BROADCAST_SEND = add("outreach.broadcast.send", "bc", "s", int)  # broadcast id
 BROADCAST_DISCARD = add("outreach.broadcast.discard", "bc", "x", int)
 

@@ -85,7 +85,7 @@ async def _audiences(turn: Turn, draft: Draft) -> None:
     assert item_id is not None
 
     def choice(label: str, audience: str) -> Button:
-        return (label, BROADCAST_AUDIENCE.pack(str(item_id), audience))
+        return (label, BROADCAST_AUDIENCE.pack(item_id, audience))
 
     rows = [[choice(t(f"broadcast.audience.{a}"), a)] for a in AUDIENCES]
     rows.append([choice(t(f"sector.{s}"), f"sector.{s}") for s in SECTORS])
@@ -97,12 +97,8 @@ async def _audiences(turn: Turn, draft: Draft) -> None:
 
 async def choose_audience(turn: Turn) -> None:
     """bc:a:<id>:<audience>: preview for that audience."""
-    raw_id = turn.str_arg(0)
-    if not (raw_id.isascii() and raw_id.isdigit()):
-        await turn.alert(turn.t("buttons.expired"))
-        return
     broadcasts = turn.services.outreach.broadcasts
-    item, count = await broadcasts.target(turn.user_id, int(raw_id), turn.str_arg(1))
+    item, count = await broadcasts.target(turn.user_id, turn.int_arg(0), turn.str_arg(1))
     await turn.ack()
     await _preview(turn, item, count)
 
