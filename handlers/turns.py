@@ -184,6 +184,7 @@ def guard(
 
     callback.__name__ = callback.__qualname__ = getattr(fn, "__name__", "handler")
     callback.__doc__ = fn.__doc__
+    callback.__wrapped__ = fn  # type: ignore[attr-defined]  # marks it guarded (tests check)
     return callback
 
 

@@ -185,3 +185,19 @@ def test_every_button_handler_listens_on_a_route_of_the_table() -> None:
         if h.pattern is None or h.pattern.pattern not in patterns
     ]
     assert unrouted == []
+
+
+def test_every_handler_goes_through_the_shared_opening() -> None:
+    """Commands, presses and typed messages alike: the guard in handlers/turns.py runs first."""
+    from bot.app import build_application
+    from fake_bot_api import FakeBotApi
+    from tests.support.harness import settings_for
+
+    app = build_application(settings_for("sqlite+aiosqlite://"), request=FakeBotApi())
+    unguarded = [
+        f"group {group}: {getattr(handler.callback, '__name__', handler)}"
+        for group, handlers in app.handlers.items()
+        for handler in handlers
+        if not hasattr(handler.callback, "__wrapped__")
+    ]
+    assert unguarded == []
