@@ -27,7 +27,6 @@ _PROFILE_TEXT = (
 )
 
 
-
 class SqlPeople:
     """People table."""
 
