@@ -9,8 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import BotCommandScopeChat, BotCommandScopeDefault, Update
-from telegram.error import TelegramError
+from telegram import BotCommandScopeDefault, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
@@ -41,7 +40,7 @@ from handlers import meetings
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.feedback import exports, followup, results, stats
 from handlers.feedback import survey as feedback
-from handlers.help import bot_commands, menu_languages
+from handlers.help import bot_commands, menu_language_code, menu_languages, set_organiser_menu
 from handlers.outreach import broadcast
 from handlers.partners import cards as partners
 from handlers.people import profile, registrations, search, start
@@ -227,22 +226,16 @@ def build_application(
 
 
 async def set_commands(app: ForumApp) -> None:
-    """Command menus: attendees by default scope, organisers in their own chats, both languages."""
-    services: Services = app.bot_data[SERVICES_KEY]
+    """Command menus: attendees by default scope, organisers who opened the bot in their chats."""
     for lang in menu_languages():
-        code = None if lang == "en" else lang
         await app.bot.set_my_commands(
-            bot_commands(lang), scope=BotCommandScopeDefault(), language_code=code
+            bot_commands(lang),
+            scope=BotCommandScopeDefault(),
+            language_code=menu_language_code(lang),
         )
-        for organiser_id in sorted(services.policy.all_organisers()):
-            try:
-                await app.bot.set_my_commands(
-                    bot_commands(lang, organiser=True),
-                    scope=BotCommandScopeChat(organiser_id),
-                    language_code=code,
-                )
-            except TelegramError as exc:  # the organiser has not opened the bot yet
-                log.warning("could not set organiser commands for %s: %s", organiser_id, exc)
+    # The others get theirs at their /start: Telegram refuses a chat it does not know yet.
+    for organiser_id in await services_of(app).people.organisers_in_chat():
+        await set_organiser_menu(app.bot, app.bot_data, organiser_id)
 
 
 async def _post_init(app: ForumApp) -> None:

@@ -10,6 +10,9 @@ from fake_bot_api.limits import JSONDict
 from fake_bot_api.records import SentFile
 from fake_bot_api.state import FakeState
 
+#: Scopes that name one chat: Telegram refuses them for a chat that never opened the bot.
+CHAT_SCOPES = ("chat", "chat_member", "chat_administrators")
+
 
 class BotProfileMethods(FakeState):
     """setMyCommands and friends, validated like Telegram and kept per scope and language."""
@@ -19,6 +22,14 @@ class BotProfileMethods(FakeState):
         scope = params.get("scope") or {"type": "default"}
         scope_key = json.dumps(scope, sort_keys=True) if isinstance(scope, dict) else str(scope)
         return scope_key, str(params.get("language_code") or "")
+
+    def _known_scope_key(self, params: JSONDict) -> tuple[str, str]:
+        """The scope's key, refused like Telegram when it names a chat that never opened the bot."""
+        scope = params.get("scope")
+        names_chat = isinstance(scope, dict) and scope.get("type") in CHAT_SCOPES
+        if names_chat and not self.has_chat(scope.get("chat_id")):
+            raise bad("chat not found")
+        return self._scope_key(params)
 
     def _set_my_commands(self, params: JSONDict, files: dict[str, SentFile]) -> bool:
         commands = params.get("commands")
@@ -35,15 +46,15 @@ class BotProfileMethods(FakeState):
                 raise bad("BOT_COMMAND_INVALID")
             if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
                 raise bad("BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands[self._scope_key(params)] = [dict(c) for c in commands]
+        self.commands[self._known_scope_key(params)] = [dict(c) for c in commands]
         return True
 
     def _delete_my_commands(self, params: JSONDict, files: dict[str, SentFile]) -> bool:
-        self.commands.pop(self._scope_key(params), None)
+        self.commands.pop(self._known_scope_key(params), None)
         return True
 
     def _get_my_commands(self, params: JSONDict, files: dict[str, SentFile]) -> list[JSONDict]:
-        return list(self.commands.get(self._scope_key(params), []))
+        return list(self.commands.get(self._known_scope_key(params), []))
 
     def commands_for(
         self, scope: JSONDict | None = None, language_code: str = ""

@@ -43,6 +43,7 @@ class FakeState:
         self.menu_buttons: dict[int | None, JSONDict] = {}
 
         self._chats: dict[int, JSONDict] = {}
+        self._opened: set[int] = set()
         self._messages: dict[int, list[SentMessage]] = {}
         self._all_messages: list[SentMessage] = []
         self._by_id: dict[tuple[int, int], SentMessage] = {}
@@ -87,6 +88,28 @@ class FakeState:
         """Remember a chat's Chat object so bot messages to it carry the right names."""
         with self._lock:
             self._chats[int(chat["id"])] = dict(chat)
+
+    def open_chat(self, chat_id: int) -> None:
+        """Note that chat_id has a chat with the bot, as when its user has written to the bot."""
+        with self._lock:
+            self._opened.add(chat_id)
+
+    def note_update(self, update: JSONDict) -> None:
+        """Every chat an update comes from has a chat with the bot, so Telegram knows it."""
+        for event in update.values():
+            if not isinstance(event, dict):
+                continue
+            chat = event.get("chat")
+            message = event.get("message")
+            if not isinstance(chat, dict) and isinstance(message, dict):
+                chat = message.get("chat")
+            if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+                self.open_chat(chat["id"])
+
+    def has_chat(self, chat_id: object) -> bool:
+        """True once chat_id has opened the bot (Telegram answers "chat not found" before)."""
+        with self._lock:
+            return isinstance(chat_id, int) and chat_id in self._opened
 
     def chat(self, chat_id: int) -> JSONDict:
         """The Chat object for chat_id (a private chat unless registered or negative)."""

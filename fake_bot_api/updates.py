@@ -15,6 +15,7 @@ class UpdateQueue(FakeState):
 
     def push_update(self, update: JSONDict) -> int:
         """Queue an update for getUpdates (assigning update_id if missing); returns its id."""
+        self.note_update(update)
         with self._cond:
             if "update_id" in update:
                 self._last_update_id = max(self._last_update_id, int(update["update_id"]))

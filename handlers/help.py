@@ -1,11 +1,13 @@
-"""/help for each role, the answer to unknown commands, and the polite global error handler."""
+"""/help and the command menus for each role, the hint for unknown commands, the error handler."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, filters
 
 from handlers.context import BotContext
@@ -13,6 +15,9 @@ from handlers.i18n import LANGUAGES, Safe, Translator
 from handlers.turns import PRIVATE, Handler, Turn, command, guard, message
 
 log = logging.getLogger(__name__)
+
+#: bot_data key: the organisers whose chat menu this run has set.
+ORGANISER_MENUS_KEY = "organiser_menus"
 
 #: Commands every attendee sees in Telegram's menu, in this order.
 USER_COMMANDS = (
@@ -59,6 +64,36 @@ def menu_languages() -> tuple[str, ...]:
     return LANGUAGES
 
 
+def menu_language_code(language: str) -> str | None:
+    """English is the menu for every language without its own; the others are set by code."""
+    return None if language == "en" else language
+
+
+async def set_organiser_menu(bot: Bot, bot_data: dict[Any, Any], organiser_id: int) -> None:
+    """The organiser commands in one organiser's own chat, both languages, once per run."""
+    done: set[int] = bot_data.setdefault(ORGANISER_MENUS_KEY, set())
+    if organiser_id in done:
+        return
+    for lang in menu_languages():
+        try:
+            await bot.set_my_commands(
+                bot_commands(lang, organiser=True),
+                scope=BotCommandScopeChat(organiser_id),
+                language_code=menu_language_code(lang),
+            )
+        except TelegramError as exc:
+            # Telegram knows a chat only once its organiser opened the bot; their /start retries.
+            log.warning("organiser menu not set for %s: %s", organiser_id, exc)
+            return
+    done.add(organiser_id)
+
+
+async def offer_organiser_menu(turn: Turn) -> None:
+    """An organiser talking to the bot gets their menu now that Telegram knows the chat."""
+    if turn.services.people.is_organiser(turn.user_id):
+        await set_organiser_menu(turn.ctx.bot, turn.ctx.bot_data, turn.user_id)
+
+
 async def help_command(turn: Turn) -> None:
     """The command list for the asker's role, decided on the server."""
     t = turn.t
@@ -66,6 +101,7 @@ async def help_command(turn: Turn) -> None:
     if turn.services.people.is_organiser(turn.user_id):
         text = Safe(text + t("help.organiser"))
     await turn.reply(text)
+    await offer_organiser_menu(turn)
 
 
 async def unknown_command(turn: Turn) -> None:

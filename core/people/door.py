@@ -90,6 +90,12 @@ class People:
             await uow.commit()
             return added
 
+    async def organisers_in_chat(self) -> list[int]:
+        """Organisers who opened the bot (a person row exists): Telegram knows only their chats."""
+        async with self.uow() as uow:
+            found = await uow.people.get_many(self.policy.all_organisers())
+        return sorted(found)
+
     async def load_organisers(self) -> set[int]:
         """Refresh the stored organisers into the policy (start-up and every minute)."""
         async with self.uow() as uow:

@@ -6,6 +6,7 @@ from core.people.onboarding import Arrival
 from core.people.person import LANGUAGES, NOTICE_VERSION
 from core.reference.errors import InvalidAnswer
 from handlers.common import Button
+from handlers.help import offer_organiser_menu
 from handlers.i18n import Translator
 from handlers.people.notice import send_notice
 from handlers.people.questions import ask_field, show_card, welcome_back
@@ -20,6 +21,7 @@ async def start(turn: Turn) -> None:
     t, services = turn.t, turn.services
     payload = turn.ctx.args[0] if turn.ctx.args else None
     result = await services.people.onboarding.start(turn.user_id, payload, now=turn.now())
+    await offer_organiser_menu(turn)  # once per run: Telegram knows an organiser's chat from now
     event = services.event_name
     if result.arrival in (Arrival.DENIED, Arrival.INVITE_INVALID, Arrival.INVITE_USED):
         await turn.reply(t(f"access.{result.arrival.value}", event=event))

@@ -135,6 +135,7 @@ class UserClient:
 
     async def feed(self, update: JSONDict) -> None:
         """Run one raw update through the application, handlers included, to completion."""
+        self.fake.note_update(update)
         await self.app.process_update(Update.de_json(update, self.app.bot))
 
     async def send(self, text: str) -> None:
