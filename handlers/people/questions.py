@@ -74,7 +74,7 @@ async def ask_field(
     owner: int | None = None,
     edit: bool = False,
 ) -> None:
-    """Remember the open question in the database, then ask it (edit=True: in the pressed message)."""
+    """Remember the open question in the database, then ask it (edit=True: in the pressed one)."""
     profile = await turn.services.people.profiles.ask(turn.user_id, name, mode, owner=owner)
     await turn.ack()
     text = question(turn.t, profile, name, mode)

@@ -28,10 +28,16 @@ CREATING = frozenset(
 )
 EN, KO = Translator("en"), Translator("ko")
 EVENT = "Korea-EU Quantum Research Forum"
-CSV = """name,email,organisation,country,delegation,sector,expertise,offers,seeks
-김민준,minjun@kist.re.kr,한국과학기술연구원,대한민국,KR,research,"양자키분배, 초전도 큐비트",서울 QKD 테스트베드,극저온 전자회로
-Anna de Vries,anna@tudelft.nl,Delft University of Technology,Nederland,EU,Academia,"cryo-CMOS, QKD",Cryo-CMOS control electronics,A QKD testbed
-"""
+CSV = "\n".join(
+    (
+        "name,email,organisation,country,delegation,sector,expertise,offers,seeks",
+        "김민준,minjun@kist.re.kr,한국과학기술연구원,대한민국,KR,research,"
+        '"양자키분배, 초전도 큐비트",서울 QKD 테스트베드,극저온 전자회로',
+        "Anna de Vries,anna@tudelft.nl,Delft University of Technology,Nederland,EU,Academia,"
+        '"cryo-CMOS, QKD",Cryo-CMOS control electronics,A QKD testbed',
+        "",
+    )
+)
 
 
 def created(bot, chat_id: int) -> int:
