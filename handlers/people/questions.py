@@ -115,12 +115,14 @@ def confirmation(t: Translator, name: str, profile: Profile) -> Safe:
     return t("answer.saved", field=t(f"field.{name}"))
 
 
-async def after_answer(turn: Turn, result: AnswerResult, said: Safe) -> None:
-    """Confirm a saved answer, then ask the next question or show the finished card."""
+async def after_answer(turn: Turn, result: AnswerResult, said: Safe, *, edit: bool = False) -> None:
+    """Confirm a saved answer, then ask the next question or show the finished card (edit=True:
+    in place of the pressed question)."""
     turn.services.partners.refresh(result.profile)
     if result.next_field is not None:
-        await ask_field(turn, result.next_field, result.mode, prefix=said)
+        await ask_field(turn, result.next_field, result.mode, prefix=said, edit=edit)
     elif result.mode == "onboarding":
-        await show_card(turn, result.profile, intro=Safe(f"{said}\n\n{turn.t('profile.done')}"))
+        intro = Safe(f"{said}\n\n{turn.t('profile.done')}")
+        await show_card(turn, result.profile, intro=intro, edit=edit)
     else:
-        await show_card(turn, result.profile, intro=said)
+        await show_card(turn, result.profile, intro=said, edit=edit)

@@ -155,3 +155,30 @@ async def test_consent_needed_elsewhere_is_one_message_with_the_notice(make_bot)
         await user.press(t("privacy.accept"))
         assert t("ask.full_name") in user.last().text and created(bot, uid) == 1
         await _consent_stored(bot, uid)
+
+
+async def test_a_pressed_answer_turns_its_question_into_the_next_one(make_bot):
+    bot = await make_bot()
+    for uid, t, lang in ((5501, EN, "en"), (5502, KO, "ko")):
+        user = bot.client(uid, "Test", language_code=lang)
+        await user.command("start")
+        await user.press(t("privacy.accept"))
+        for answer in ("Test Person", "KIST", "Korea"):
+            await user.send(answer)
+        sector = user.last()
+        assert t("ask.sector") in sector.text
+        user.clear()
+        await user.press(t("sector.academia"))
+        assert user.messages() == []  # no new message: the sector question was edited
+        edited = user.message(sector.message_id)
+        saved = t("answer.saved", field=t("field.sector"))
+        assert (
+            edited.text == f"{saved}\n\n{t('ask.progress', n=5, total=10)}\n{t('ask.career_stage')}"
+        )
+        assert t("career.established") in edited.buttons
+        await user.press(t("career.established"), message_id=sector.message_id)
+        assert t("ask.expertise") in user.message(sector.message_id).text
+        async with bot.uow() as uow:
+            profile = await uow.profiles.get(uid)
+        assert profile is not None
+        assert (profile.sector, profile.career_stage) == ("academia", "established")
