@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import filters
 
+from core.people.editing import AnswerResult
 from core.people.profile import FIELD_NAMES, Kind, spec
 from core.reference.errors import InvalidAnswer, NotConsented, NotFound
 from handlers.i18n import Safe
@@ -91,7 +92,7 @@ async def skip_field(turn: Turn) -> None:
         return
     result = await turn.services.people.profiles.skip(turn.user_id, name, owner=owner)
     await turn.ack()
-    await after_answer(turn, result, turn.t("answer.skipped"))
+    await after_answer(turn, result, turn.t("answer.skipped"), edit=_in_place(result))
 
 
 async def choose_value(turn: Turn) -> None:
@@ -102,7 +103,15 @@ async def choose_value(turn: Turn) -> None:
         return
     result = await turn.services.people.profiles.answer(turn.user_id, value, name, owner=owner)
     await turn.ack()
-    await after_answer(turn, result, confirmation(turn.t, name, result.profile))
+    await after_answer(
+        turn, result, confirmation(turn.t, name, result.profile), edit=_in_place(result)
+    )
+
+
+def _in_place(result: AnswerResult) -> bool:
+    """While onboarding, a pressed answer turns its question into the next one (no new message);
+    editing from /profile keeps its flow: the updated card comes as a new message."""
+    return result.mode == "onboarding"
 
 
 async def profile_command(turn: Turn) -> None:

@@ -66,20 +66,27 @@ def question_buttons(t: Translator, name: str, owner: int, mode: str) -> list[li
 
 
 async def ask_field(
-    turn: Turn, name: str, mode: str, *, prefix: str = "", owner: int | None = None
+    turn: Turn,
+    name: str,
+    mode: str,
+    *,
+    prefix: str = "",
+    owner: int | None = None,
+    edit: bool = False,
 ) -> None:
-    """Remember the open question in the database, then ask it."""
+    """Remember the open question in the database, then ask it (edit=True: in the pressed one)."""
     profile = await turn.services.people.profiles.ask(turn.user_id, name, mode, owner=owner)
     await turn.ack()
     text = question(turn.t, profile, name, mode)
     await turn.reply(
         Safe(f"{prefix}\n\n{text}" if prefix else text),
         question_buttons(turn.t, name, turn.user_id, mode),
+        edit=edit,
     )
 
 
-async def show_card(turn: Turn, profile: Profile, intro: str = "") -> None:
-    """The card with its edit buttons."""
+async def show_card(turn: Turn, profile: Profile, intro: str = "", *, edit: bool = False) -> None:
+    """The card with its edit buttons (edit=True: in place of the pressed message)."""
     t = turn.t
     text = render_card(t, profile)
     if profile.next_unanswered() is not None:
@@ -88,7 +95,7 @@ async def show_card(turn: Turn, profile: Profile, intro: str = "") -> None:
         text = Safe(f"{text}\n\n<i>{t('profile.edit_hint')}</i>")
     if intro:
         text = Safe(f"{intro}\n\n{text}")
-    await turn.reply(text, card_buttons(t, profile))
+    await turn.reply(text, card_buttons(t, profile), edit=edit)
 
 
 async def welcome_back(turn: Turn, profile: Profile | None) -> None:
@@ -108,12 +115,14 @@ def confirmation(t: Translator, name: str, profile: Profile) -> Safe:
     return t("answer.saved", field=t(f"field.{name}"))
 
 
-async def after_answer(turn: Turn, result: AnswerResult, said: Safe) -> None:
-    """Confirm a saved answer, then ask the next question or show the finished card."""
+async def after_answer(turn: Turn, result: AnswerResult, said: Safe, *, edit: bool = False) -> None:
+    """Confirm a saved answer, then ask the next question or show the finished card (edit=True:
+    in place of the pressed question)."""
     turn.services.partners.refresh(result.profile)
     if result.next_field is not None:
-        await ask_field(turn, result.next_field, result.mode, prefix=said)
+        await ask_field(turn, result.next_field, result.mode, prefix=said, edit=edit)
     elif result.mode == "onboarding":
-        await show_card(turn, result.profile, intro=Safe(f"{said}\n\n{turn.t('profile.done')}"))
+        intro = Safe(f"{said}\n\n{turn.t('profile.done')}")
+        await show_card(turn, result.profile, intro=intro, edit=edit)
     else:
-        await show_card(turn, result.profile, intro=said)
+        await show_card(turn, result.profile, intro=said, edit=edit)

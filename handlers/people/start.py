@@ -7,7 +7,7 @@ from core.people.person import LANGUAGES, NOTICE_VERSION
 from core.reference.errors import InvalidAnswer
 from handlers.common import Button
 from handlers.help import offer_organiser_menu
-from handlers.i18n import Translator
+from handlers.i18n import Safe, Translator
 from handlers.people.notice import send_notice
 from handlers.people.questions import ask_field, show_card, welcome_back
 from handlers.routes import CONSENT_ACCEPT, CONSENT_DECLINE, LANGUAGE, TIMEZONE
@@ -27,18 +27,17 @@ async def start(turn: Turn) -> None:
         await turn.reply(t(f"access.{result.arrival.value}", event=event))
         return
     if result.arrival is Arrival.NEEDS_CONSENT:
-        await turn.reply(t("start.welcome", event=event))
-        await send_notice(turn.update, turn.ctx, t)
+        await send_notice(turn.update, turn.ctx, t, intro=t("start.welcome", event=event))
         return
     if result.arrival is Arrival.RESUME_PROFILE and result.next_field:
-        await turn.reply(t("start.resume"))
-        await ask_field(turn, result.next_field, "onboarding")
+        await ask_field(turn, result.next_field, "onboarding", prefix=t("start.resume"))
         return
     await welcome_back(turn, result.profile)
 
 
 async def accept(turn: Turn) -> None:
-    """Accept pressed under the privacy notice: consent stored, the profile questions begin."""
+    """Accept pressed: consent stored; the notice becomes the thanks and the first question (or
+    the prefilled card, then the question), so the person gets no extra message."""
     t, services = turn.t, turn.services
     if not await _current_notice(turn):
         return
@@ -48,9 +47,15 @@ async def accept(turn: Turn) -> None:
     if result.arrival is Arrival.DENIED:
         await turn.reply(t("access.denied", event=services.event_name), edit=True)
         return
-    await turn.reply(t("consent.accepted"), edit=True)
+    thanks = t("consent.accepted")
+    if result.next_field and not result.prefilled:
+        await ask_field(turn, result.next_field, "onboarding", prefix=thanks, edit=True)
+        return
     if result.prefilled and result.profile is not None:
-        await show_card(turn, result.profile, intro=t("consent.prefilled"))
+        intro = Safe(f"{thanks}\n\n{t('consent.prefilled')}")
+        await show_card(turn, result.profile, intro=intro, edit=True)
+    else:
+        await turn.reply(thanks, edit=True)
     if result.next_field:
         await ask_field(turn, result.next_field, "onboarding")
     else:
@@ -70,8 +75,7 @@ async def _current_notice(turn: Turn) -> bool:
     await turn.ack()
     if turn.int_arg() == NOTICE_VERSION:
         return True
-    await turn.reply(turn.t("consent.outdated"))
-    await send_notice(turn.update, turn.ctx, turn.t)
+    await send_notice(turn.update, turn.ctx, turn.t, intro=turn.t("consent.outdated"), edit=True)
     return False
 
 

@@ -109,7 +109,8 @@ async def test_profile_before_consent_asks_for_consent(make_bot):
     bot = await make_bot()
     user = bot.client(2008)
     await user.command("profile")
-    assert "please read and accept the privacy notice" in user.texts()[-2]
+    assert "please read and accept the privacy notice" in user.last().text  # with the notice
+    assert "Privacy notice" in user.last().text
     assert user.last().buttons == ["✅ I accept", "No, thanks"]
     await user.send("Hello")
     assert user.last().buttons == ["✅ I accept", "No, thanks"]

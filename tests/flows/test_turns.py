@@ -84,9 +84,12 @@ async def test_domain_errors_become_polite_answers_in_the_users_language(make_bo
     assert user.last_answer()["text"] == KO("meetings.error.taken", limit=3)[:200]
     user.clear()
     await user.press_data(PING.pack(2))
-    texts = user.plain_texts()
-    assert texts[0] == KO("consent.required")
-    assert any("동의" in t for t in texts[1:])  # the notice with its buttons follows
+    [text] = user.plain_texts()
+    assert text.startswith(KO("consent.required") + "\n\n")
+    assert "개인정보 처리 안내" in text and user.last().buttons == [
+        KO("privacy.accept"),
+        KO("privacy.decline"),
+    ]
     assert len(seen) == 3
 
 
