@@ -53,9 +53,7 @@ registration = true
 
 async def load(bot, text: str | None = None):
     event = parse_event_toml(text) if text else load_event_file(EXAMPLE)
-    await load_event(
-        bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
-    )
+    await load_event(bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name))
 
 
 def sent_to(bot, uid: int, needle: str) -> list[str]:

@@ -86,9 +86,7 @@ async def test_interrupted_broadcast_resumes_and_nobody_gets_two(make_bot):
     organiser = bot.client(ORG, "Org")
     await compose_and_send(bot, organiser, "Programme update", "Everyone")
     dispatcher = dispatcher_of(bot.app)
-    batch = await claim_batch(
-        bot.uow, now=bot.clock.now(), limit=137, policy=dispatcher.policy
-    )
+    batch = await claim_batch(bot.uow, now=bot.clock.now(), limit=137, policy=dispatcher.policy)
     await dispatcher._send_batch(batch)  # part of it goes out, then the bot restarts
     await bot.restart()
     bot.fake.fail_next("sendMessage", retry_after=3)  # and Telegram asks us to slow down

@@ -17,9 +17,7 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 async def test_korean_attendee_journey(make_bot):
     bot = await make_bot(organisers={"telegram_ids": [9000]})
     event = load_event_file(EXAMPLE)
-    await load_event(
-        bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
-    )
+    await load_event(bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name))
     anna = bot.client(2, "Anna")
     await onboard(anna, **ANNA)
     minjun = bot.client(77, "민준", language_code="ko")

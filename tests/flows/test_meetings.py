@@ -147,9 +147,7 @@ async def test_experts_see_their_desk(make_bot, tmp_path):
         'expert = "NCP Horizon Europe (EU)"\nexpert_telegram_id = 900',
     )
     event = parse_event_toml(text)
-    await load_event(
-        bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
-    )
+    await load_event(bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name))
     user = bot.client(1)
     await onboard(user, **JIWOO)
     await user.command("consult")

@@ -166,9 +166,7 @@ async def test_restart_in_the_middle_loses_nothing_and_duplicates_nothing(make_b
         await put(bot, rid, f"m{rid}")
 
     # A dispatcher claims a batch and dies before sending it (a crash, not a clean stop).
-    leased = await claim_batch(
-        bot.uow, now=bot.clock.now(), limit=10, policy=DeliveryPolicy()
-    )
+    leased = await claim_batch(bot.uow, now=bot.clock.now(), limit=10, policy=DeliveryPolicy())
     assert len(leased) == 10
     # Another batch is really sent, then the process restarts.
     dispatcher_batch = 15

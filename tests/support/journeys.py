@@ -71,9 +71,7 @@ async def cohort(bot):
 async def setup(bot):
     """The example event loaded; Ji-woo (1), Anna (2) and Lukas (4) onboarded, for meeting flows."""
     event = load_event_file(EXAMPLE)
-    await load_event(
-        bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name)
-    )
+    await load_event(bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name))
     users = {}
     for uid, answers in ((1, JIWOO), (2, ANNA), (4, MIRROR)):
         users[uid] = bot.client(uid, answers["full_name"].split()[0])
