@@ -1,4 +1,4 @@
-"""Small helpers every feature module uses: who is asking, replying, keyboards."""
+"""Small helpers every feature module uses: replying, keyboards, shortening labels."""
 
 from __future__ import annotations
 
@@ -50,15 +50,3 @@ async def reply(
     if chat is None:
         return
     await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-
-
-async def alert(update: Update, text: str) -> None:
-    """A short pop-up answer to a button press (also stops the button's spinner)."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(text[:200], show_alert=True)
-
-
-async def ack(update: Update) -> None:
-    """Stop the spinner of a pressed button without a message."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
