@@ -5,10 +5,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     filters,
 )
 
@@ -16,7 +14,6 @@ from core.feedback.survey import Question
 from core.feedback.survey_flow import Progress, SurveyClosed
 from core.reference.errors import InvalidAnswer
 from handlers.common import Button, clip
-from handlers.context import BotContext
 from handlers.i18n import Safe, Translator
 from handlers.routes import (
     SURVEY_ANSWER,
@@ -27,7 +24,7 @@ from handlers.routes import (
     SURVEY_START,
     SURVEY_TOGGLE,
 )
-from handlers.turns import ErrorKeys, Turn, button, command, message
+from handlers.turns import ErrorKeys, Handler, Turn, button, command, message
 
 PRIVATE = filters.ChatType.PRIVATE
 SURVEY_KEY = "survey_question"
@@ -226,7 +223,7 @@ async def survey_text(turn: Turn) -> None:
     raise ApplicationHandlerStop
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+def handlers() -> list[Handler]:
     """/feedback and the survey buttons."""
     return [
         command("feedback", feedback_command, errors=ERRORS),
@@ -240,6 +237,6 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     ]
 
 
-def survey_text_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+def survey_text_handlers() -> list[Handler]:
     """A typed survey answer is caught before profile answers (its own group)."""
     return [message(survey_text, errors=ERRORS)]
