@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommandScopeDefault, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.charts import render_charts, render_survey_charts
@@ -18,6 +18,8 @@ from bot.clock import SystemClock
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
 from bot.jobs import JobData, schedule_jobs
+from bot.sending import SendLimits, SendScheduler, Timer
+from bot.turn_taking import PersonByPerson
 from core.event.door import EventSetup
 from core.feedback.door import Feedback
 from core.matching import MatchPreferences
@@ -40,6 +42,7 @@ from handlers import meetings
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.feedback import exports, followup, results, stats
 from handlers.feedback import survey as feedback
+from handlers.flood import slow_down_answer
 from handlers.help import bot_commands, menu_language_code, menu_languages, set_organiser_menu
 from handlers.outreach import broadcast
 from handlers.partners import cards as partners
@@ -59,6 +62,7 @@ DISPATCHER_KEY = "outbox_dispatcher"
 #: handlers never see it (they get the feature doors in Services).
 UOW_KEY = "unit_of_work"
 ENGINE_KEY = "engine"
+SCHEDULER_KEY = "send_scheduler"
 
 
 def register_handlers(app: ForumApp) -> None:
@@ -166,6 +170,17 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
     )
 
 
+def send_limits(settings: Settings) -> SendLimits:
+    """Telegram's limits as configured: one budget for everything the bot sends."""
+    outbox = settings.outbox
+    return SendLimits(
+        per_second=outbox.max_per_second,
+        chat_burst=outbox.chat_burst,
+        chat_interval=outbox.chat_interval_seconds,
+        max_retries=outbox.flood_retries,
+    )
+
+
 def build_services_for_cli(settings: Settings, engine: AsyncEngine) -> Services:
     """Services on the real clock, for CLI commands that run use cases."""
     return build_services(settings, SqlUnitOfWorkFactory(session_factory(engine)), SystemClock())
@@ -179,20 +194,25 @@ def build_application(
     token: str | None = None,
     start_dispatcher_job: bool = True,
     freeze_heap: bool = False,
+    send_timer: Timer | None = None,
 ) -> ForumApp:
-    """Wire settings, storage, services and handlers; async resources open in post_init."""
+    """Wire settings, storage, services and handlers; async resources open in post_init.
+
+    `send_timer` replaces the event loop's clock in the send scheduler and the per-person flood
+    limit (tests run them on virtual time, shared with the fake Bot API)."""
     token = token or require_token(settings)
+    scheduler = SendScheduler(send_limits(settings), send_timer)
+    updates = PersonByPerson(
+        answer=slow_down_answer(settings.i18n.default_language), timer=send_timer
+    )
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram.api_base_url)
         .base_file_url(settings.telegram.api_file_url)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=max(30.0, settings.outbox.max_per_second), max_retries=0
-            )
-        )
+        .rate_limiter(scheduler)
+        .concurrent_updates(updates)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -218,6 +238,7 @@ def build_application(
     app.bot_data[UOW_KEY] = uow
     app.bot_data[DISPATCHER_KEY] = dispatcher
     app.bot_data[ENGINE_KEY] = engine
+    app.bot_data[SCHEDULER_KEY] = scheduler
     app.bot_data["settings"] = settings
     app.bot_data["start_dispatcher_job"] = start_dispatcher_job
     app.bot_data["freeze_heap"] = freeze_heap
@@ -288,6 +309,13 @@ def dispatcher_of(app: ForumApp) -> OutboxDispatcher:
     dispatcher = app.bot_data[DISPATCHER_KEY]
     assert isinstance(dispatcher, OutboxDispatcher)
     return dispatcher
+
+
+def scheduler_of(app: ForumApp) -> SendScheduler:
+    """The app's send scheduler (benchmarks read its figures)."""
+    scheduler = app.bot_data[SCHEDULER_KEY]
+    assert isinstance(scheduler, SendScheduler)
+    return scheduler
 
 
 def uow_of(app: ForumApp) -> SqlUnitOfWorkFactory:

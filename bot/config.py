@@ -92,9 +92,16 @@ class AccessSettings(_Section):
 
 
 class OutboxSettings(_Section):
-    """Delivery of messages that are not direct replies."""
+    """Sending: the bot's message budget (replies, notifications, broadcasts) and the outbox."""
 
+    #: Messages per second for everything the bot sends, replies included.
     max_per_second: float = Field(default=25.0, gt=0, le=1000)
+    #: Messages one chat may get at once before the per-chat pace applies.
+    chat_burst: int = Field(default=3, ge=1, le=20)
+    #: Seconds between messages to one chat after that burst (Telegram: about one a second).
+    chat_interval_seconds: float = Field(default=1.0, ge=0, le=10)
+    #: Further attempts of a call Telegram answered with flood control (after waiting it out).
+    flood_retries: int = Field(default=3, ge=0, le=10)
     poll_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     max_attempts: int = Field(default=5, ge=1, le=100)
     #: Send broadcasts in Telegram's paid mode (Telegram Stars; up to 1,000 messages/s).

@@ -1,4 +1,5 @@
-"""The outbox dispatcher: a repeating job that sends whatever is due, under a global rate limit."""
+"""The outbox dispatcher: a repeating job that sends whatever is due; the bot's send scheduler
+(bot/sending.py) paces it, behind direct replies and with broadcasts last."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.pacing import Pacer
+from bot.sending import Priority, sending_as
 from core.outbox.delivery import Delivery, claim_batch, record_outcomes
 from core.outbox.model import DeliveryPolicy, OutboxRow, Outcome
 from core.outbox.ports import UowFactory
@@ -34,8 +35,6 @@ IN_FLIGHT_SECONDS = 0.15
 MAX_IN_FLIGHT = 128
 #: How long a stop waits for a running pass to hand its rows back and write its records.
 STOP_GRACE_SECONDS = 10.0
-#: After the event loop woke late, the pacer may run up to this many seconds ahead to catch up.
-CATCH_UP_SECONDS = 0.025
 _RELEASED = Outcome("released")
 _UNREACHABLE_HINTS = ("chat not found", "user is deactivated", "bot can't initiate")
 
@@ -65,7 +64,6 @@ class OutboxDispatcher:
         self.default_language = default_language
         self.batch_size = batch_size or max(math.ceil(max_per_second * BATCH_SECONDS), 10)
         self.in_flight = min(MAX_IN_FLIGHT, max(1, math.ceil(max_per_second * IN_FLIGHT_SECONDS)))
-        self.limiter = Pacer(max_per_second, catch_up=CATCH_UP_SECONDS)
         self.paused_until: datetime | None = None
         self.stopping = False
         self._current: _Pass | None = None
@@ -248,19 +246,20 @@ class _Pass:
 
     async def _send_one(self, delivery: Delivery) -> None:
         if self._may_go_on():
-            async with self.d.limiter:
-                if self._may_go_on():
-                    outcome = await self.d.send(delivery)
-                    self.attempts += 1
-                    if outcome.kind == "retry_after" and self.halt is None:
-                        # Flood control applies to the whole bot: stop, and hand the rest back.
-                        self.halt = outcome
-                        self.d.paused_until = self.d.clock.now() + timedelta(
-                            seconds=outcome.retry_after
-                        )
-                        self.hungry.set()
-                    self._result(delivery.row, outcome)
-                    return
+            # The scheduler lets this send go once the bot's and the chat's limits allow it.
+            priority = (
+                Priority.BROADCAST if delivery.row.message.is_broadcast else Priority.NOTIFICATION
+            )
+            with sending_as(priority):
+                outcome = await self.d.send(delivery)
+            self.attempts += 1
+            if outcome.kind == "retry_after" and self.halt is None:
+                # Flood control outlasted the scheduler's retries: stop, and hand the rest back.
+                self.halt = outcome
+                self.d.paused_until = self.d.clock.now() + timedelta(seconds=outcome.retry_after)
+                self.hungry.set()
+            self._result(delivery.row, outcome)
+            return
         self._result(delivery.row, self.halt or _RELEASED)
 
     def _result(self, row: OutboxRow, outcome: Outcome) -> None:

@@ -61,6 +61,11 @@ class OutgoingMessage:
     #: A broadcast row that may use Telegram's paid mode when the organisers enabled it.
     paid: bool = False
 
+    @property
+    def is_broadcast(self) -> bool:
+        """Broadcasts (the only rows marked paid-capable) wait behind every personal message."""
+        return self.paid
+
     def to_json(self) -> dict[str, Any]:
         """Plain JSON for the payload column."""
         data: dict[str, Any] = {}

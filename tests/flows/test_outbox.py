@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 import bot.dispatcher as dispatcher_module
-from bot.app import dispatcher_of
+from bot.app import dispatcher_of, scheduler_of
 from core.outbox.delivery import claim_batch, enqueue
 from core.outbox.model import DeliveryPolicy, OutgoingMessage, Status
 from storage.outbox.rows import OutboxRowModel
@@ -83,11 +83,30 @@ async def test_catalogue_messages_render_in_the_recipients_language(make_bot):
     assert bot.fake.sent(504)[-1].text != bot.fake.sent(505)[-1].text
 
 
-async def test_retry_after_is_honoured_without_losing_or_doubling(make_bot):
+async def test_retry_after_is_waited_out_and_retried_without_losing_or_doubling(make_bot):
     bot = await make_bot()
     for i in range(3):
         await put(bot, 510 + i, f"r{i}")
     bot.fake.fail_next("sendMessage", retry_after=7)
+    before = bot.timer.now()
+
+    await bot.dispatch()
+    # The send scheduler waited the 7 s Telegram asked for (every send paused), then retried.
+    assert bot.timer.now() - before >= 7
+    for i in range(3):
+        assert len(bot.fake.sent(510 + i)) == 1
+        assert (await row(bot, f"r{i}")).status == Status.SENT
+    assert scheduler_of(bot.app).stats.flood_waits == 1
+
+
+async def test_flood_control_past_the_retries_pauses_the_outbox_without_losing_or_doubling(
+    make_bot,
+):
+    bot = await make_bot()
+    for i in range(3):
+        await put(bot, 510 + i, f"r{i}")
+    retries = bot.settings.outbox.flood_retries
+    bot.fake.fail_next("sendMessage", retry_after=7, times=retries + 1)
 
     await bot.dispatch()
     first = await row(bot, "r0")

@@ -19,6 +19,7 @@ from fake_bot_api import FakeBotApi
 from handlers.services import Services
 from storage.uow import SqlUnitOfWorkFactory
 from tests.support.client import UserClient
+from tests.support.virtual_time import VirtualTimer
 
 TOKEN = "123456:TEST-TOKEN"
 
@@ -44,6 +45,8 @@ class BotUnderTest:
         self.clock = clock
         self.fake = fake
         self.errors: list[BaseException] = []
+        #: Seconds for the send scheduler's limits: waiting for a turn costs no real time.
+        self.timer = VirtualTimer()
         self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
 
     @classmethod
@@ -56,7 +59,11 @@ class BotUnderTest:
 
     async def start(self) -> None:
         app = build_application(
-            self.settings, request=self.fake, clock=self.clock, start_dispatcher_job=False
+            self.settings,
+            request=self.fake,
+            clock=self.clock,
+            start_dispatcher_job=False,
+            send_timer=self.timer,
         )
 
         async def collect(_update: object, context: Any) -> None:

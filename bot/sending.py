@@ -1,0 +1,409 @@
+"""One send scheduler for the bot's token: every call that creates or edits a message waits here
+for its turn, so replies, notifications and broadcasts share Telegram's budget instead of each
+spending all of it.
+
+Telegram refuses more than about 30 messages a second from one bot, and more than about one a
+second in one chat after a short burst. Both limits are kept with the generic cell rate algorithm
+(GCRA): a theoretical time of the next send advances by 1/rate per send, and a call may go ahead
+while it is at most the allowed tolerance early (``catch_up`` globally, ``chat_burst - 1``
+intervals in a chat). The clock is read when a call is admitted, never when it queued, so a
+stalled event loop cannot release a crowd of stale reservations at once.
+
+Waiting calls are admitted by priority (the answer to the person who just acted, then personal
+notifications and reminders, then broadcasts) and in arrival order within a priority. A chat
+that has to wait for its own limit does not hold up other chats, and a running broadcast takes
+only what interactive traffic leaves. A flood-control answer (``RetryAfter``) pauses every send
+for as long as Telegram asked, is logged once as a warning, and the call is tried again, a
+bounded number of times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import itertools
+import logging
+import math
+from collections.abc import Callable, Coroutine, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import IntEnum
+from typing import Any, Protocol
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+
+class Priority(IntEnum):
+    """Who goes first when several calls wait: lower values first."""
+
+    INTERACTIVE = 0
+    NOTIFICATION = 1
+    BROADCAST = 2
+
+
+#: The priority of calls made by the current task (handlers reply as INTERACTIVE).
+_CURRENT: ContextVar[Priority] = ContextVar("send_priority", default=Priority.INTERACTIVE)
+
+#: Calls that create a message: they count against the bot's limit and the chat's.
+GLOBAL_LIMITED_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendVideo",
+        "sendAudio",
+        "sendVoice",
+        "sendAnimation",
+        "sendSticker",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendVideoNote",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+    }
+)
+#: Calls that change a message in a chat: they count against that chat's limit only.
+CHAT_LIMITED_METHODS = GLOBAL_LIMITED_METHODS | frozenset(
+    {"editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
+)
+
+
+@contextlib.contextmanager
+def sending_as(priority: Priority) -> Iterator[None]:
+    """Calls made inside the block wait with this priority (the outbox marks its sends)."""
+    token = _CURRENT.set(priority)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+class Timer(Protocol):
+    """The scheduler's clock: the event loop's in production, a virtual one in tests."""
+
+    def now(self) -> float: ...
+
+    async def wait(self, waker: asyncio.Future[None], seconds: float) -> None:
+        """Return when `waker` is done or `seconds` passed, whichever is first."""
+
+
+class LoopTimer:
+    """The event loop's monotonic clock."""
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def wait(self, waker: asyncio.Future[None], seconds: float) -> None:
+        handle = asyncio.get_running_loop().call_later(seconds, _wake, waker)
+        try:
+            await waker
+        finally:
+            handle.cancel()
+
+
+def _wake(waker: asyncio.Future[None]) -> None:
+    if not waker.done():
+        waker.set_result(None)
+
+
+@dataclass(frozen=True, slots=True)
+class SendLimits:
+    """Telegram's limits as the bot keeps them (from config)."""
+
+    per_second: float = 25.0
+    #: Messages a chat may get at once before the per-chat pace applies.
+    chat_burst: int = 3
+    #: Seconds between messages to one chat after the burst.
+    chat_interval: float = 1.0
+    #: After the event loop woke late, the global pace may run this many seconds ahead.
+    catch_up: float = 0.025
+    #: Further attempts of a call that Telegram answered with flood control.
+    max_retries: int = 3
+
+
+@dataclass(slots=True)
+class _Ticket:
+    """One call waiting for admission."""
+
+    priority: int
+    seq: int
+    counts_globally: bool
+    future: asyncio.Future[None]
+
+    def __lt__(self, other: _Ticket) -> bool:
+        return (self.priority, self.seq) < (other.priority, other.seq)
+
+
+@dataclass(slots=True)
+class _Chat:
+    """A chat's pace and the calls waiting for it, best first."""
+
+    tat: float = -math.inf
+    waiting: list[_Ticket] = field(default_factory=list)
+    #: The seq of this chat's live entry in the ready heap, if it has one.
+    entry: int | None = None
+    parked: bool = False
+
+
+@dataclass(slots=True)
+class SendStats:
+    """What the scheduler did, for benchmarks and the operator's log."""
+
+    admitted: int = 0
+    flood_waits: int = 0
+    retried: int = 0
+    admitted_by_priority: dict[Priority, int] = field(
+        default_factory=lambda: dict.fromkeys(Priority, 0)
+    )
+
+
+_NO_CHAT = object()
+
+
+class SendScheduler(BaseRateLimiter[Priority]):
+    """PTB's rate limiter for the whole bot, and the outbox's pacer: one budget per token."""
+
+    def __init__(self, limits: SendLimits, timer: Timer | None = None) -> None:
+        self.limits = limits
+        self.timer: Timer = timer or LoopTimer()
+        self.interval = 1.0 / limits.per_second
+        self.chat_tolerance = max(0, limits.chat_burst - 1) * limits.chat_interval
+        #: GCRA state of the bot-wide limit, and the end of a flood-control pause.
+        self.next_at = -math.inf
+        self.paused_until = -math.inf
+        self.stats = SendStats()
+        self._chats: dict[object, _Chat] = {}
+        self._ready: list[tuple[int, int, object]] = []
+        self._parked: list[tuple[float, int, object]] = []
+        self._seq = itertools.count()
+        self._waker: asyncio.Future[None] | None = None
+        self._pump: asyncio.Task[None] | None = None
+        self._warned_until = -math.inf
+        self._since_sweep = 0
+
+    async def initialize(self) -> None:
+        """Nothing to open: the pump starts with the first call that has to wait."""
+
+    async def shutdown(self) -> None:
+        """Stop the pump and release whoever still waits (their calls fail as cancelled)."""
+        if self._pump is not None:
+            self._pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pump
+            self._pump = None
+        for chat in self._chats.values():
+            for ticket in chat.waiting:
+                ticket.future.cancel()
+        self._chats.clear()
+        self._ready.clear()
+        self._parked.clear()
+
+    # ---- the rate limiter PTB calls ---------------------------------------------------------
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Priority | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Wait for the call's turn, make it, and wait out flood control if Telegram asks."""
+        limited = endpoint in CHAT_LIMITED_METHODS
+        chat = data.get("chat_id", _NO_CHAT) if limited else _NO_CHAT
+        priority = rate_limit_args if rate_limit_args is not None else _CURRENT.get()
+        for attempt in itertools.count():
+            if limited:
+                await self.admit(chat, priority, counts_globally=endpoint in GLOBAL_LIMITED_METHODS)
+            elif attempt:
+                await self._sit_out_pause()
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                self.flood_control(_seconds(exc.retry_after), chat)
+                if attempt >= self.limits.max_retries:
+                    raise
+                self.stats.retried += 1
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ---- admission ------------------------------------------------------------------------
+
+    async def admit(
+        self,
+        chat: object = _NO_CHAT,
+        priority: Priority = Priority.INTERACTIVE,
+        *,
+        counts_globally: bool = True,
+    ) -> None:
+        """Return when a call to `chat` with this priority may be made now."""
+        now = self.timer.now()
+        state = self._chats.get(chat)
+        if (
+            self._nothing_ready()
+            and (state is None or (not state.waiting and state.tat - self.chat_tolerance <= now))
+            and (not counts_globally or self._global_start() <= now)
+        ):
+            self._take(chat, state, now, counts_globally, priority)
+            return
+        loop = asyncio.get_running_loop()
+        ticket = _Ticket(int(priority), next(self._seq), counts_globally, loop.create_future())
+        if state is None:
+            state = self._chats[chat] = _Chat()
+        heapq.heappush(state.waiting, ticket)
+        if state.entry is None and not state.parked:
+            self._schedule(chat, state, now)
+        elif state.entry is not None and state.waiting[0] is ticket:
+            # A better call for a chat already in line: it takes the chat's place.
+            self._push_ready(chat, state, ticket)
+        if self._waker is not None:
+            _wake(self._waker)
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.create_task(self._run(), name="send-scheduler")
+        await ticket.future
+
+    def flood_control(self, seconds: float, chat: object = _NO_CHAT) -> None:
+        """Telegram asked the bot to wait: every send pauses; warn once per pause."""
+        now = self.timer.now()
+        self.stats.flood_waits += 1
+        until = now + seconds
+        self.paused_until = max(self.paused_until, until)
+        state = self._chats.get(chat)
+        if state is not None:
+            state.tat = max(state.tat, until)
+        if now >= self._warned_until:
+            log.warning("Telegram flood control: every send waits %.1f s", seconds)
+            self._warned_until = self.paused_until
+
+    def waiting(self) -> int:
+        """Calls waiting for their turn now."""
+        return sum(len(chat.waiting) for chat in self._chats.values())
+
+    def _global_start(self) -> float:
+        return max(self.next_at - self.limits.catch_up, self.paused_until)
+
+    def _nothing_ready(self) -> bool:
+        while self._ready and self._stale(self._ready[0]):
+            heapq.heappop(self._ready)
+        return not self._ready
+
+    def _stale(self, entry: tuple[int, int, object]) -> bool:
+        state = self._chats.get(entry[2])
+        return state is None or state.entry != entry[1]
+
+    def _take(
+        self,
+        chat: object,
+        state: _Chat | None,
+        now: float,
+        counts_globally: bool,
+        priority: Priority | int,
+    ) -> None:
+        """Spend one send of the budget (the caller has checked that it may)."""
+        if counts_globally:
+            self.next_at = max(self.next_at, now) + self.interval
+        if chat is not _NO_CHAT:
+            if state is None:
+                state = self._chats[chat] = _Chat()
+            state.tat = max(state.tat, now) + self.limits.chat_interval
+        self.stats.admitted += 1
+        self.stats.admitted_by_priority[Priority(priority)] += 1
+        self._since_sweep += 1
+        if self._since_sweep >= 1000:
+            self._sweep(now)
+
+    def _sweep(self, now: float) -> None:
+        """Forget chats that wait for nothing and whose pace has recovered."""
+        self._since_sweep = 0
+        idle = [
+            key
+            for key, chat in self._chats.items()
+            if not chat.waiting and chat.entry is None and not chat.parked and chat.tat <= now
+        ]
+        for key in idle:
+            del self._chats[key]
+
+    def _schedule(self, chat: object, state: _Chat, now: float) -> None:
+        """Put a chat's best waiting call in line: ready now, or parked until its chat allows."""
+        ready_at = state.tat - self.chat_tolerance if chat is not _NO_CHAT else -math.inf
+        if ready_at <= now:
+            self._push_ready(chat, state, state.waiting[0])
+        else:
+            state.entry, state.parked = None, True
+            heapq.heappush(self._parked, (ready_at, next(self._seq), chat))
+
+    def _push_ready(self, chat: object, state: _Chat, ticket: _Ticket) -> None:
+        state.entry, state.parked = ticket.seq, False
+        heapq.heappush(self._ready, (ticket.priority, ticket.seq, chat))
+
+    async def _run(self) -> None:
+        """Admit waiting calls one at a time, best first, as the limits allow."""
+        while True:
+            now = self.timer.now()
+            while self._parked and self._parked[0][0] <= now:
+                _, _, chat = heapq.heappop(self._parked)
+                state = self._chats[chat]
+                state.parked = False
+                self._drop_cancelled(state)
+                if state.waiting:
+                    self._push_ready(chat, state, state.waiting[0])
+            if self._nothing_ready():
+                if not self._parked:
+                    return
+                await self._sleep_until(self._parked[0][0], now)
+                continue
+            _, _, chat = self._ready[0]
+            state = self._chats[chat]
+            ticket = state.waiting[0]
+            if ticket.future.done():  # its caller gave up: it takes nothing
+                heapq.heappop(self._ready)
+                heapq.heappop(state.waiting)
+                state.entry = None
+                if state.waiting:
+                    self._schedule(chat, state, now)
+                continue
+            start = self._global_start() if ticket.counts_globally else now
+            if start > now:
+                until = min(start, self._parked[0][0]) if self._parked else start
+                await self._sleep_until(until, now)
+                continue
+            heapq.heappop(self._ready)
+            heapq.heappop(state.waiting)
+            state.entry = None
+            self._take(chat, state, now, ticket.counts_globally, ticket.priority)
+            ticket.future.set_result(None)
+            if state.waiting:
+                self._schedule(chat, state, now)
+
+    def _drop_cancelled(self, state: _Chat) -> None:
+        while state.waiting and state.waiting[0].future.done():
+            heapq.heappop(state.waiting)
+
+    async def _sleep_until(self, until: float, now: float) -> None:
+        """Sleep until then, or until a new call arrives that may change who goes next."""
+        self._waker = asyncio.get_running_loop().create_future()
+        try:
+            await self.timer.wait(self._waker, max(0.0, until - now))
+        finally:
+            self._waker = None
+
+    async def _sit_out_pause(self) -> None:
+        """A call outside the limits (e.g. answering a press) only waits out flood control."""
+        left = self.paused_until - self.timer.now()
+        if left > 0:
+            await self.timer.wait(asyncio.get_running_loop().create_future(), left)
+
+
+def _seconds(delay: float | timedelta) -> float:
+    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
