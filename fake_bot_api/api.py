@@ -24,7 +24,29 @@ from fake_bot_api.validation import decode_params, read_content
 
 
 class FakeBotApi(MessageMethods, BotProfileMethods, UpdateQueue, FaultInjection, BaseRequest):
-    """PTB request backend answering like the Bot API from memory, with checks and faults."""
+    """PTB request backend answering like the Bot API from memory, with checks and faults.
+
+    Keyword options (the constructor is FakeState's):
+
+    - ``username``, ``first_name``: the bot as getMe describes it.
+    - ``strict_html`` (True): False tolerates a bare "&" in HTML, as tdlib does.
+    - ``rate_limit_per_second`` (None: off): the bot's global limit, a sliding window of
+      max(1, 1/rate) seconds over ``limits.GLOBAL_LIMITED_METHODS`` (new messages).
+    - ``per_chat_burst`` (None: off) and ``per_chat_per_second`` (1.0): Telegram's "about one
+      message a second per chat, short bursts allowed", a token bucket per chat_id holding
+      ``per_chat_burst`` tokens refilled at ``per_chat_per_second``, spent by
+      ``limits.CHAT_LIMITED_METHODS`` (new messages and edits).
+    - ``callback_answer_seconds`` (15.0; None: never late): an answerCallbackQuery this long after
+      the query was issued (``register_callback_query`` or an update carrying it) is refused
+      with 400 "query is too old", as is a second answer.
+    - ``monotonic`` (time.monotonic): the clock every time-based rule reads, so tests can drive
+      time by hand.
+
+    A call over a limit answers 429 "Too Many Requests: retry after N" with
+    ``parameters.retry_after`` N (whole seconds until it would pass, at least 1); it spends
+    nothing and sends nothing. Counters: ``too_many_requests`` (all such 429s),
+    ``too_many_global``, ``too_many_per_chat`` and ``late_callback_answers``.
+    """
 
     @cached_property
     def _handlers(self) -> dict[str, Callable[[JSONDict, dict[str, SentFile]], Any]]:

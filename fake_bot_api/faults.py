@@ -1,14 +1,33 @@
-"""Failures on demand: injected errors, users who blocked the bot, and a send-rate limit."""
+"""Failures on demand: injected errors, users who blocked the bot, and the load limits."""
 
 from __future__ import annotations
 
 import math
-import time
 
 from fake_bot_api.errors import ApiError
-from fake_bot_api.limits import CHAT_METHODS, SEND_METHODS, JSONDict
+from fake_bot_api.limits import (
+    CHAT_LIMITED_METHODS,
+    CHAT_METHODS,
+    GLOBAL_LIMITED_METHODS,
+    JSONDict,
+)
 from fake_bot_api.records import Fault
 from fake_bot_api.state import FakeState
+
+# Float slack, so refills summed from a virtual clock's steps land on whole tokens and seconds.
+_EPSILON = 1e-9
+
+
+def _whole_seconds(wait: float) -> int:
+    """Telegram's retry_after: whole seconds, rounded up, never less than one."""
+    return max(1, math.ceil(wait - _EPSILON))
+
+
+def _too_many(retry_after: int) -> ApiError:
+    """The 429 Telegram answers over a limit, retry_after in the text and in parameters."""
+    return ApiError(
+        429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+    )
 
 
 class FaultInjection(FakeState):
@@ -28,25 +47,53 @@ class FaultInjection(FakeState):
             if fault.times <= 0:
                 self._faults.remove(fault)
             if fault.retry_after is not None:
-                raise ApiError(
-                    429,
-                    f"Too Many Requests: retry after {fault.retry_after}",
-                    {"retry_after": fault.retry_after},
-                )
+                raise _too_many(fault.retry_after)
             raise ApiError(fault.status, fault.description)
         if method in CHAT_METHODS and chat_id in self._blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
-        if method in SEND_METHODS and self.rate_limit_per_second:
-            rate = self.rate_limit_per_second
-            window = max(1.0, 1.0 / rate)
-            allowed = max(1, math.floor(rate * window))
-            now = time.monotonic()
-            while self._send_times and now - self._send_times[0] >= window:
-                self._send_times.popleft()
-            if len(self._send_times) >= allowed:
+        self._check_load(method, chat_id)
+
+    def _check_load(self, method: str, chat_id: object) -> None:
+        """Refuse a call over the global or the per-chat limit; only an accepted call counts."""
+        now = self.monotonic()
+        global_wait = self._global_wait(now) if method in GLOBAL_LIMITED_METHODS else 0
+        if global_wait:
+            self.too_many_requests += 1
+            self.too_many_global += 1
+            raise _too_many(global_wait)
+        chat = chat_id if isinstance(chat_id, int | str) else None
+        if chat is not None and self.per_chat_burst and method in CHAT_LIMITED_METHODS:
+            tokens, chat_wait = self._chat_tokens(chat, now)
+            if chat_wait:
                 self.too_many_requests += 1
-                raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+                self.too_many_per_chat += 1
+                raise _too_many(chat_wait)
+            self._chat_buckets[chat] = (tokens - 1.0, now)
+        if self.rate_limit_per_second and method in GLOBAL_LIMITED_METHODS:
             self._send_times.append(now)
+
+    def _global_wait(self, now: float) -> int:
+        """Whole seconds until the global sliding window has room (0: room now)."""
+        rate = self.rate_limit_per_second
+        if not rate:
+            return 0
+        window = max(1.0, 1.0 / rate)
+        allowed = max(1, math.floor(rate * window))
+        while self._send_times and now - self._send_times[0] >= window - _EPSILON:
+            self._send_times.popleft()
+        if len(self._send_times) < allowed:
+            return 0
+        return _whole_seconds(self._send_times[0] + window - now)
+
+    def _chat_tokens(self, chat_id: int | str, now: float) -> tuple[float, int]:
+        """A chat's refilled token bucket and whole seconds until it holds a token (0: now)."""
+        burst = float(self.per_chat_burst or 1)
+        rate = self.per_chat_per_second
+        tokens, last = self._chat_buckets.get(chat_id, (burst, now))
+        tokens = min(burst, tokens + max(0.0, now - last) * rate)
+        if tokens >= 1.0 - _EPSILON:
+            return tokens, 0
+        return tokens, _whole_seconds((1.0 - tokens) / rate)
 
     # ---- fault injection -------------------------------------------------------------------
 

@@ -19,9 +19,14 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 LONG_POLL_CAP_SECONDS = 2.0
 
 SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
-CHAT_METHODS = SEND_METHODS | frozenset(
-    {"sendChatAction", "editMessageText", "editMessageCaption", "editMessageReplyMarkup"}
-)
+EDIT_METHODS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
+CHAT_METHODS = SEND_METHODS | EDIT_METHODS | frozenset({"sendChatAction"})
+# Under load Telegram counts new messages against the bot's global rate, and new messages and
+# edits alike against each chat's "about one message a second, short bursts allowed".
+GLOBAL_LIMITED_METHODS = SEND_METHODS
+CHAT_LIMITED_METHODS = SEND_METHODS | EDIT_METHODS
+# How long a callback query waits for its answer before Telegram calls it too old.
+CALLBACK_ANSWER_SECONDS = 15.0
 KNOWN_METHODS = frozenset(
     {
         "getMe",

@@ -306,7 +306,12 @@ class MessageMethods(FakeState):
         query = str(query_id)
         if query in self._answered_queries:
             raise ApiError(400, QUERY_TOO_OLD)
-        if query in self._known_queries:
+        issued = self._query_issued.get(query)
+        if issued is not None:
+            limit = self.callback_answer_seconds
+            if limit is not None and self.monotonic() - issued > limit:
+                self.late_callback_answers += 1
+                raise ApiError(400, QUERY_TOO_OLD)
             self._answered_queries.add(query)
         self.callback_answers.append(dict(params))
         return True

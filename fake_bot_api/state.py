@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import deque
+from collections.abc import Callable
 
-from fake_bot_api.limits import BOT_ID, DEFAULT_BOT_USERNAME, JSONDict
+from fake_bot_api.limits import BOT_ID, CALLBACK_ANSWER_SECONDS, DEFAULT_BOT_USERNAME, JSONDict
 from fake_bot_api.records import ApiCall, Fault, Rejection, SentFile, SentMessage
 
 
@@ -19,12 +21,22 @@ class FakeState:
         username: str = DEFAULT_BOT_USERNAME,
         first_name: str = "Forumbot Test",
         rate_limit_per_second: float | None = None,
+        per_chat_burst: int | None = None,
+        per_chat_per_second: float = 1.0,
+        callback_answer_seconds: float | None = CALLBACK_ANSWER_SECONDS,
         strict_html: bool = True,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        if per_chat_burst is not None and (per_chat_burst < 1 or per_chat_per_second <= 0):
+            raise ValueError("per_chat_burst must be >= 1 and per_chat_per_second > 0")
         self.username = username
         self.first_name = first_name
         self.rate_limit_per_second = rate_limit_per_second
+        self.per_chat_burst = per_chat_burst
+        self.per_chat_per_second = per_chat_per_second
+        self.callback_answer_seconds = callback_answer_seconds
         self.strict_html = strict_html
+        self.monotonic = monotonic
 
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
@@ -35,6 +47,9 @@ class FakeState:
         self.problems: list[str] = []
         self.callback_answers: list[JSONDict] = []
         self.too_many_requests = 0
+        self.too_many_global = 0
+        self.too_many_per_chat = 0
+        self.late_callback_answers = 0
         self.chat_actions: list[tuple[int, str]] = []
 
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
@@ -56,7 +71,8 @@ class FakeState:
         self._blocked: set[int] = set()
         self._faults: list[Fault] = []
         self._send_times: deque[float] = deque()
-        self._known_queries: set[str] = set()
+        self._chat_buckets: dict[int | str, tuple[float, float]] = {}
+        self._query_issued: dict[str, float] = {}
         self._answered_queries: set[str] = set()
 
         self._updates: list[JSONDict] = []
@@ -95,7 +111,7 @@ class FakeState:
             self._opened.add(chat_id)
 
     def note_update(self, update: JSONDict) -> None:
-        """Every chat an update comes from has a chat with the bot, so Telegram knows it."""
+        """Open every chat an update comes from, and issue its callback query now, like Telegram."""
         for event in update.values():
             if not isinstance(event, dict):
                 continue
@@ -105,6 +121,9 @@ class FakeState:
                 chat = message.get("chat")
             if isinstance(chat, dict) and isinstance(chat.get("id"), int):
                 self.open_chat(chat["id"])
+        query = update.get("callback_query")
+        if isinstance(query, dict) and isinstance(query.get("id"), str):
+            self.register_callback_query(query["id"])
 
     def has_chat(self, chat_id: object) -> bool:
         """True once chat_id has opened the bot (Telegram answers "chat not found" before)."""
@@ -169,9 +188,9 @@ class FakeState:
             return stored.data if stored else None
 
     def register_callback_query(self, query_id: str) -> None:
-        """Mark a callback query id as issued, so answering it twice is rejected like Telegram."""
+        """Note when a query was issued, so a second or a late answer is refused like Telegram."""
         with self._lock:
-            self._known_queries.add(query_id)
+            self._query_issued.setdefault(query_id, self.monotonic())
 
     # ---- reading the model ----------------------------------------------------------------
 
