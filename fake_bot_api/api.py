@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import IO, Any
@@ -149,7 +148,7 @@ class FakeBotApi(MessageMethods, BotProfileMethods, UpdateQueue, FaultInjection,
         """Answer one Bot API call: (HTTP status, JSON body). Thread-safe."""
         files = dict(files or {})
         with self._lock:
-            self.calls.append(ApiCall(method, dict(params), files, time.time()))
+            self.calls.append(ApiCall(method, dict(params), files, self.monotonic()))
             if method not in KNOWN_METHODS:
                 self.problems.append(
                     f"unknown Bot API method {method!r} (params: {sorted(params)})"
@@ -163,7 +162,7 @@ class FakeBotApi(MessageMethods, BotProfileMethods, UpdateQueue, FaultInjection,
                 self._check_faults(method, params)
             except ApiError as exc:
                 self.faults.append(
-                    Rejection(method, dict(params), exc.status, exc.description, time.time())
+                    Rejection(method, dict(params), exc.status, exc.description, self.monotonic())
                 )
                 return exc.status, exc.payload()
             if method == "getUpdates":
@@ -172,7 +171,7 @@ class FakeBotApi(MessageMethods, BotProfileMethods, UpdateQueue, FaultInjection,
                 result = self._handlers[method](params, files)
             except ApiError as exc:
                 self.rejections.append(
-                    Rejection(method, dict(params), exc.status, exc.description, time.time())
+                    Rejection(method, dict(params), exc.status, exc.description, self.monotonic())
                 )
                 return exc.status, exc.payload()
             return 200, {"ok": True, "result": result}

@@ -55,7 +55,7 @@ class UpdateQueue(FakeState):
                         "make sure that only one bot instance is running"
                     )
                     self.faults.append(
-                        Rejection("getUpdates", params, 409, description, time.time())
+                        Rejection("getUpdates", params, 409, description, self.monotonic())
                     )
                     return 409, {"ok": False, "error_code": 409, "description": description}
                 if offset > 0:

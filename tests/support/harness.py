@@ -22,14 +22,28 @@ from tests.support.client import UserClient
 from tests.support.virtual_time import VirtualTimer
 
 TOKEN = "123456:TEST-TOKEN"
+#: Telegram's limits as the fake enforces them in every flow test: 30 messages a second for the
+#: bot; per chat a burst of 3, then one a second. The bot keeps a little under them.
+TELEGRAM_RATE = 30
+CHAT_BURST = 3
+BOT_RATE = 29
+RESTART_SECONDS = 5.0
+
+
+def strict_fake(timer: VirtualTimer) -> FakeBotApi:
+    """A fake Bot API that refuses what Telegram refuses under load, on the tests' seconds."""
+    return FakeBotApi(
+        rate_limit_per_second=TELEGRAM_RATE, per_chat_burst=CHAT_BURST, monotonic=timer.monotonic
+    )
 
 
 def settings_for(db_url: str, **overrides: Any) -> Settings:
-    """Test settings: the given database, a fast outbox, plus section overrides."""
+    """Test settings: the given database, Telegram's limits (kept on virtual time), plus section
+    overrides."""
     data: dict[str, Any] = {
         "telegram": {"token": TOKEN, "username": "forumbot_test_bot"},
         "database": {"url": db_url},
-        "outbox": {"max_per_second": 1000, "max_attempts": 3},
+        "outbox": {"max_per_second": BOT_RATE, "max_attempts": 3},
         "event": {"name": "Korea-EU Quantum Research Forum"},
     }
     for section, values in overrides.items():
@@ -40,20 +54,29 @@ def settings_for(db_url: str, **overrides: Any) -> Settings:
 class BotUnderTest:
     """One running Application; `restart()` replaces it with a fresh one on the same data."""
 
-    def __init__(self, settings: Settings, clock: Any, fake: FakeBotApi) -> None:
+    def __init__(
+        self, settings: Settings, clock: Any, fake: FakeBotApi, timer: VirtualTimer
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self.fake = fake
         self.errors: list[BaseException] = []
-        #: Seconds for the send scheduler's limits: waiting for a turn costs no real time.
-        self.timer = VirtualTimer()
+        #: Seconds for the send scheduler's and the fake's limits: waiting costs no real time.
+        self.timer = timer
         self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
 
     @classmethod
     async def create(
-        cls, *, db_url: str, clock: Any, fake: FakeBotApi | None = None, **overrides: Any
+        cls,
+        *,
+        db_url: str,
+        clock: Any,
+        fake: FakeBotApi | None = None,
+        timer: VirtualTimer | None = None,
+        **overrides: Any,
     ) -> BotUnderTest:
-        bot = cls(settings_for(db_url, **overrides), clock, fake or FakeBotApi())
+        timer = timer or VirtualTimer()
+        bot = cls(settings_for(db_url, **overrides), clock, fake or strict_fake(timer), timer)
         await bot.start()
         return bot
 
@@ -77,6 +100,8 @@ class BotUnderTest:
         if self.app is not None:
             await stop_without_polling(self.app)
             self.app = None
+            # A restart takes seconds: the new process's scheduler starts with a fresh budget.
+            self.timer.advance(RESTART_SECONDS)
 
     async def restart(self) -> None:
         """Stop this Application and start a new one: only the database carries state over."""
@@ -118,3 +143,7 @@ class BotUnderTest:
         assert not self.errors, f"handler errors: {self.errors!r}"
         assert not self.fake.problems, f"unknown Bot API methods: {self.fake.problems!r}"
         assert not self.fake.rejections, f"Telegram would reject: {self.fake.rejections!r}"
+        assert not self.fake.too_many_requests, (
+            f"{self.fake.too_many_requests} sends over Telegram's limits "
+            f"({self.fake.too_many_global} for the bot, {self.fake.too_many_per_chat} per chat)"
+        )
