@@ -214,6 +214,7 @@ def build_application(
         .rate_limiter(scheduler)
         .concurrent_updates(updates)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
@@ -279,10 +280,16 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-async def _post_shutdown(app: ForumApp) -> None:
+async def _post_stop(app: ForumApp) -> None:
+    """Before the bot and its send scheduler shut down: the outbox's sends in flight finish,
+    the rows still queued are given back, and their results are written."""
     dispatcher: OutboxDispatcher | None = app.bot_data.get(DISPATCHER_KEY)
     if dispatcher is not None:
-        await dispatcher.stop()  # its results are written before the store closes
+        await dispatcher.stop()
+
+
+async def _post_shutdown(app: ForumApp) -> None:
+    await _post_stop(app)  # if the app never ran, nothing stopped the outbox yet
     engine = app.bot_data.get(ENGINE_KEY)
     if engine is not None:
         await engine.dispose()
@@ -299,6 +306,8 @@ async def stop_without_polling(app: ForumApp) -> None:
     """Counterpart of start_without_polling."""
     if app.running:
         await app.stop()
+    else:
+        await _post_stop(app)
     await app.shutdown()
     if app.post_shutdown is not None:
         await app.post_shutdown(app)

@@ -11,8 +11,10 @@ import bot.dispatcher as dispatcher_module
 from bot.app import dispatcher_of, scheduler_of
 from core.outbox.delivery import claim_batch, enqueue
 from core.outbox.model import DeliveryPolicy, OutgoingMessage, Status
+from fake_bot_api import FakeBotApi
 from storage.outbox.rows import OutboxRowModel
 from tests.support.journeys import onboard
+from tests.support.virtual_time import VirtualTimer
 
 
 async def put(bot, recipient: int, key: str, text: str | None = None, **kwargs) -> bool:
@@ -215,8 +217,10 @@ async def test_restart_in_the_middle_loses_nothing_and_duplicates_nothing(make_b
 
 
 async def test_two_dispatchers_share_the_work_without_duplicates(make_bot):
-    first = await make_bot()
-    second = await make_bot(fake=first.fake, timer=first.timer)
+    # Two processes on one token share Telegram's budget: each is given half of it.
+    half = {"max_per_second": 14}
+    first = await make_bot(outbox=half)
+    second = await make_bot(fake=first.fake, timer=first.timer, outbox=half)
     for rid in range(700, 760):
         await put(first, rid, f"d{rid}")
     await asyncio.gather(first.dispatch(), second.dispatch())
@@ -249,7 +253,10 @@ def slow_and_counted(fake, monkeypatch, seconds=0.01, signal=None) -> dict[str, 
 async def test_several_sends_in_flight_and_each_person_still_gets_messages_in_order(
     make_bot, monkeypatch
 ):
-    bot = await make_bot()
+    # Paid broadcasts (1,000 a second): round trips must overlap to keep that rate.
+    timer = VirtualTimer()
+    fake = FakeBotApi(per_chat_burst=3, monotonic=timer.monotonic)
+    bot = await make_bot(fake=fake, timer=timer, outbox={"max_per_second": 1000})
     for step in range(5):
         for rid in range(800, 830):
             await put(bot, rid, f"o{rid}-{step}", text=f"step {step}")

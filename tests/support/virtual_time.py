@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
+from typing import Any
+
+#: Real timers due this soon count as work in progress (a slow request a test simulates).
+_SOON = 0.05
 
 
 class VirtualTimer:
-    """A monotonic clock that jumps forward whenever someone waits, instead of sleeping."""
+    """A monotonic clock for a discrete-event run: while anything can still run, time stands
+    still; when everything waits, it jumps to the earliest wake-up. A send just admitted so
+    reaches the fake at the very second it was admitted, however long it took in real time."""
 
     def __init__(self, start: float = 1000.0) -> None:
         self.t = start
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+        self._advancer: asyncio.Task[None] | None = None
 
     def now(self) -> float:
         return self.t
@@ -19,11 +30,47 @@ class VirtualTimer:
         return self.t
 
     async def wait(self, waker: asyncio.Future[None], seconds: float) -> None:
-        """Let others run once; if nothing woke us, the time we would have slept has passed."""
-        await asyncio.sleep(0)
-        if not waker.done():
-            self.t += max(0.0, seconds)
+        """Return when `waker` is done or the virtual time reached now + seconds."""
+        if waker.done():
+            return
+        alarm: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self.t + max(0.0, seconds), next(self._seq), alarm))
+        if self._advancer is None or self._advancer.done():
+            self._advancer = asyncio.create_task(self._advance())
+        try:
+            await asyncio.wait({waker, alarm}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            alarm.cancel()
 
     def advance(self, seconds: float) -> None:
-        """Time passing between two things a test does (a person thinking)."""
+        """Time passing between two things a test does (a person thinking, a restart)."""
         self.t += seconds
+
+    async def _advance(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            while self._sleepers and self._sleepers[0][2].done():
+                heapq.heappop(self._sleepers)
+            if not self._sleepers:
+                return
+            await asyncio.sleep(0)
+            if loop._ready:  # noqa: SLF001 - asyncio has no public "is anything runnable"
+                continue
+            if _real_timer_soon(loop):
+                await asyncio.sleep(0.001)
+                continue
+            while self._sleepers and self._sleepers[0][2].done():
+                heapq.heappop(self._sleepers)
+            if self._sleepers:
+                at, _, alarm = heapq.heappop(self._sleepers)
+                self.t = max(self.t, at)
+                alarm.set_result(None)
+
+
+def _real_timer_soon(loop: Any) -> bool:
+    """A real timer about to fire: a slow request a test simulates is still on its way."""
+    horizon = loop.time() + _SOON
+    return any(
+        not handle.cancelled() and handle.when() < horizon
+        for handle in loop._scheduled  # noqa: SLF001
+    )
