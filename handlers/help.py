@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
-from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, filters
+from telegram.error import RetryAfter, TelegramError
+from telegram.ext import filters
 
 from handlers.context import BotContext
 from handlers.i18n import LANGUAGES, Safe, Translator
-from handlers.turns import PRIVATE, Handler, Turn, command, guard, message
+from handlers.turns import PRIVATE, Handler, Turn, command, message, unclaimed_presses
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +112,13 @@ async def unknown_command(turn: Turn) -> None:
 
 
 async def on_error(update: object, ctx: BotContext) -> None:
-    """Log with the update id, then apologise to the user in their language."""
+    """Log with the update id, then apologise to the user in their language (a press was
+    answered before its handler ran, so there is no spinner left to stop)."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(ctx.error, RetryAfter):
+        # Flood control: another message would only add to it; one line, no traceback.
+        log.warning("flood control while handling update %s: %s", update_id, ctx.error.message)
+        return
     log.error("error while handling update %s", update_id, exc_info=ctx.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -126,9 +130,6 @@ async def on_error(update: object, ctx: BotContext) -> None:
         await update.effective_chat.send_message(t("error.generic"))
     except Exception:
         log.exception("could not tell the user about the error in update %s", update_id)
-    if update.callback_query is not None:
-        with contextlib.suppress(Exception):  # it may have been answered before the failure
-            await update.callback_query.answer()
 
 
 def handlers() -> list[Handler]:
@@ -136,14 +137,9 @@ def handlers() -> list[Handler]:
     return [command("help", help_command)]
 
 
-async def stale_press(turn: Turn) -> None:
-    """A press no route claims (a retired button, a forged verb): say so, stop the spinner."""
-    await turn.alert(turn.t("buttons.expired"))
-
-
 def fallback_handlers() -> list[Handler]:
     """Registered last: unknown commands, and presses that no feature's route matched."""
     return [
         message(unknown_command, PRIVATE & filters.COMMAND),
-        CallbackQueryHandler(guard(stale_press)),
+        unclaimed_presses(),
     ]

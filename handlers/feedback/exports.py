@@ -24,9 +24,8 @@ async def export_button(turn: Turn) -> None:
     """ex:<kind> (organiser re-checked on every press)."""
     kind = turn.str_arg()
     if kind not in KINDS:
-        await turn.alert(turn.t("buttons.expired"))
+        await turn.reply(turn.t("buttons.expired"))
         return
-    await turn.ack()
     await send_export(turn, kind)
 
 

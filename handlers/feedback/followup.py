@@ -25,7 +25,6 @@ async def toggle(turn: Turn) -> None:
     met = await turn.services.feedback.followups.choose(turn.user_id, partner, now=turn.now())
     chosen = _chosen(turn, n)
     chosen.remove(partner) if partner in chosen else chosen.append(partner)
-    await turn.ack()
     t = turn.t
     rows: list[list[Button]] = [
         [(("☑️ " if p in chosen else "⬜ ") + clip(name, 40), FOLLOWUP_TOGGLE.pack(n, p))]
@@ -56,7 +55,6 @@ async def _save_partners(turn: Turn, chosen: list[int]) -> None:
     n = turn.int_arg()
     followups = turn.services.feedback.followups
     await followups.record(turn.user_id, n, list(chosen), None, now=turn.now())
-    await turn.ack()
     rows = [[(turn.t(f"followup.proposal.{s}"), FOLLOWUP_PROPOSAL.pack(n, s))] for s in PROPOSAL]
     await turn.reply(turn.t("followup.proposal_question"), rows, edit=True)
 
@@ -68,7 +66,6 @@ async def proposal(turn: Turn) -> None:
     await followups.record(turn.user_id, n, list(_chosen(turn, n)), turn.str_arg(1), now=turn.now())
     if turn.ctx.user_data is not None:
         turn.ctx.user_data.get(FOLLOW_KEY, {}).pop(n, None)
-    await turn.ack()
     await turn.reply(turn.t("followup.thanks"), edit=True)
 
 

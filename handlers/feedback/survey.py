@@ -130,14 +130,12 @@ async def feedback_command(turn: Turn) -> None:
 async def start_survey(turn: Turn) -> None:
     """sv:s (the invitation's Start): the first unanswered question."""
     progress = await turn.services.feedback.survey.progress(turn.user_id, now=turn.now())
-    await turn.ack()
     await _show(turn, progress, edit=True)
 
 
 async def never(turn: Turn) -> None:
     """sv:o: never ask again."""
     await turn.services.feedback.survey.opt_out(turn.user_id, now=turn.now())
-    await turn.ack()
     await turn.reply(turn.t("survey.opted_out"), edit=True)
 
 
@@ -145,7 +143,6 @@ async def answer(turn: Turn) -> None:
     """sv:a:<question>:<choice>: a rating or a single choice."""
     flow = turn.services.feedback.survey
     progress = await flow.answer(turn.user_id, turn.str_arg(0), turn.str_arg(1), now=turn.now())
-    await turn.ack()
     await _show(turn, progress, edit=True)
 
 
@@ -155,11 +152,10 @@ async def toggle(turn: Turn) -> None:
     key, option = turn.str_arg(0), turn.str_arg(1)
     question = progress.survey.question(key)
     if question is None or question.option(option) is None:
-        await turn.alert(turn.t("survey.invalid.option"))
+        await turn.reply(turn.t("survey.invalid.option"))
         return
     chosen: list[str] = _user_data(turn).setdefault(MULTI_KEY, [])
     chosen.remove(option) if option in chosen else chosen.append(option)
-    await turn.ack()
     view = Progress(
         progress.survey, question, {**progress.answers, question.key: chosen}, progress.status
     )
@@ -172,7 +168,6 @@ async def done(turn: Turn) -> None:
     raw = list(_user_data(turn).get(MULTI_KEY) or [])
     flow = turn.services.feedback.survey
     progress = await flow.answer(turn.user_id, turn.str_arg(), raw, now=turn.now())
-    await turn.ack()
     await _show(turn, progress, edit=True)
 
 
@@ -180,7 +175,6 @@ async def skip(turn: Turn) -> None:
     """sv:k:<question>: leave an optional question unanswered."""
     flow = turn.services.feedback.survey
     progress = await flow.answer(turn.user_id, turn.str_arg(), [], now=turn.now(), skip=True)
-    await turn.ack()
     await _show(turn, progress, edit=True)
 
 
@@ -189,9 +183,8 @@ async def change(turn: Turn) -> None:
     progress = await turn.services.feedback.survey.progress(turn.user_id, now=turn.now())
     question = progress.survey.question(turn.str_arg())
     if question is None:
-        await turn.alert(turn.t("buttons.expired"))
+        await turn.reply(turn.t("buttons.expired"))
         return
-    await turn.ack()
     await _show(turn, progress, edit=False, question=question)
 
 

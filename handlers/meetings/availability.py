@@ -36,7 +36,6 @@ async def availability_command(turn: Turn) -> None:
 async def toggle(turn: Turn) -> None:
     """av:<slot>: toggle busy for the presser (their own availability only)."""
     await turn.services.meetings.bookings.toggle_busy(turn.user_id, turn.str_arg(), now=turn.now())
-    await turn.ack()
     await show(turn, edit=True)
 
 

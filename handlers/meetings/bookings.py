@@ -88,7 +88,6 @@ async def cancel(turn: Turn) -> None:
         )
     finally:
         turn.services.wake_outbox()
-    await turn.ack()
     await turn.reply(turn.t("meetings.cancelled_by_me", when=when(turn, booked.slot.starts_at)))
     await send_ics(
         turn, booked.ics, f"meeting-{meeting_id}-cancelled.ics", "meetings.ics_cancel_caption"
@@ -101,7 +100,6 @@ async def move_options(turn: Turn) -> None:
     options = await turn.services.meetings.bookings.move_options(
         meeting_id, turn.user_id, now=turn.now()
     )
-    await turn.ack()
     if not options:
         await turn.reply(turn.t("meetings.no_common_slot"))
         return
@@ -124,7 +122,6 @@ async def move_to(turn: Turn) -> None:
         )
     finally:
         turn.services.wake_outbox()
-    await turn.ack()
     text = turn.t(
         "meetings.moved_by_me",
         when=when(turn, booked.slot.starts_at),

@@ -56,7 +56,6 @@ async def book(turn: Turn) -> None:
         )
     finally:
         turn.services.wake_outbox()
-    await turn.ack()
     slot = booked.slot
     await turn.reply(
         turn.t("consult.booked", when=when(turn, slot.starts_at), location=slot.location or "—")

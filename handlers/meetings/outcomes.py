@@ -20,10 +20,9 @@ async def answer(turn: Turn) -> None:
     try:
         choice = Outcome(turn.str_arg(1))
     except ValueError:
-        await turn.alert(turn.t("buttons.expired"))
+        await turn.reply(turn.t("buttons.expired"))
         return
     await turn.services.meetings.outcomes.record(meeting_id, turn.user_id, choice, now=turn.now())
-    await turn.ack()
     await turn.reply(
         turn.t("outcomes.thanks", answer=turn.t(f"outcomes.option.{choice.value}")),
         [[(turn.t("outcomes.add_comment"), OUTCOME_COMMENT.pack(meeting_id))]],
@@ -37,7 +36,6 @@ async def ask_comment(turn: Turn) -> None:
     await turn.services.meetings.outcomes.may_comment(meeting_id, turn.user_id)
     if turn.ctx.user_data is not None:
         turn.ctx.user_data[COMMENT_KEY] = meeting_id
-    await turn.ack()
     await turn.reply(turn.t("outcomes.type_comment"))
 
 

@@ -16,7 +16,7 @@ async def running_late(turn: Turn) -> None:
         )
     finally:
         turn.services.wake_outbox()
-    await turn.alert(turn.t("reminders.late_sent" if told else "reminders.late_again"))
+    await turn.reply(turn.t("reminders.late_sent" if told else "reminders.late_again"))
 
 
 def handlers() -> list[Handler]:

@@ -99,18 +99,17 @@ async def toggle_slot(turn: Turn) -> None:
     """mq:t:<slot>: choose or unchoose a proposed time (at most the organisers' limit)."""
     draft = _draft(turn)
     if draft is None:
-        await turn.alert(turn.t("buttons.expired"))
+        await turn.reply(turn.t("buttons.expired"))
         return
     key, limit = turn.str_arg(), turn.services.meetings.rules.max_proposed
     chosen: list[str] = draft["slots"]
     if key in chosen:
         chosen.remove(key)
     elif len(chosen) >= limit:
-        await turn.alert(turn.t("meetings.error.too_many_slots", limit=limit))
+        await turn.reply(turn.t("meetings.error.too_many_slots", limit=limit))
         return
     else:
         chosen.append(key)
-    await turn.ack()
     await _show_picker(turn, await _free_slots(turn, draft), edit=True)
 
 
@@ -118,20 +117,18 @@ async def ask_note(turn: Turn) -> None:
     """mq:n: the next text typed is the note to the other person."""
     draft = _draft(turn)
     if draft is None:
-        await turn.alert(turn.t("buttons.expired"))
+        await turn.reply(turn.t("buttons.expired"))
         return
     draft["typing"] = True
-    await turn.ack()
     await turn.reply(turn.t("meetings.type_note"))
 
 
 async def drop_draft(turn: Turn) -> None:
     """mq:x: forget the request being prepared."""
     if _draft(turn) is None:
-        await turn.alert(turn.t("buttons.expired"))
+        await turn.reply(turn.t("buttons.expired"))
         return
     _drop_draft(turn)
-    await turn.ack()
     await turn.reply(turn.t("meetings.draft_dropped"), edit=True)
 
 
@@ -139,7 +136,7 @@ async def send_request(turn: Turn) -> None:
     """mq:s: send the request; the other person is told through the outbox."""
     draft = _draft(turn)
     if draft is None:
-        await turn.alert(turn.t("buttons.expired"))
+        await turn.reply(turn.t("buttons.expired"))
         return
     request = await turn.services.meetings.requests.request(
         turn.user_id,
@@ -151,7 +148,6 @@ async def send_request(turn: Turn) -> None:
     )
     _drop_draft(turn)
     turn.services.wake_outbox()
-    await turn.ack()
     name = str(draft.get("name") or "?")
     expires = when(turn, request.expires_at)
     await turn.reply(turn.t("meetings.sent", name=name, expires=expires), edit=True)
@@ -176,7 +172,6 @@ async def accept(turn: Turn) -> None:
         )
     finally:
         turn.services.wake_outbox()
-    await turn.ack()
     text = turn.t(
         "meetings.booked_me",
         name=booked.other or "—",
@@ -196,7 +191,6 @@ async def _close(turn: Turn, close: Close, done_key: str) -> None:
         await close(turn.int_arg(), turn.user_id, now=turn.now())
     finally:
         turn.services.wake_outbox()
-    await turn.ack()
     await turn.reply(turn.t(done_key), edit=True)
 
 
@@ -216,7 +210,6 @@ async def other_time(turn: Turn) -> None:
     picker = await turn.services.meetings.requests.other_time(
         request_id, turn.user_id, now=turn.now()
     )
-    await turn.ack()
     await _open(turn, picker, replaces=request_id)
 
 

@@ -99,7 +99,6 @@ async def choose_audience(turn: Turn) -> None:
     """bc:a:<id>:<audience>: preview for that audience."""
     broadcasts = turn.services.outreach.broadcasts
     item, count = await broadcasts.target(turn.user_id, turn.int_arg(0), turn.str_arg(1))
-    await turn.ack()
     await _preview(turn, item, count)
 
 
@@ -107,7 +106,6 @@ async def send(turn: Turn) -> None:
     """bc:s:<id>: queue it for everyone in the audience and show the live progress message."""
     broadcasts = turn.services.outreach.broadcasts
     item = await broadcasts.send(turn.user_id, turn.int_arg(), now=turn.now())
-    await turn.ack()
     turn.services.wake_outbox()
     chat = turn.update.effective_chat
     if chat is not None and item.id is not None and item.progress_message_id is None:
@@ -118,7 +116,6 @@ async def send(turn: Turn) -> None:
 async def discard(turn: Turn) -> None:
     """bc:x:<id>: drop the draft."""
     await turn.services.outreach.broadcasts.cancel(turn.user_id, turn.int_arg())
-    await turn.ack()
     await turn.reply(turn.t("broadcast.cancelled"), edit=True)
 
 

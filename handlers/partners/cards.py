@@ -232,7 +232,6 @@ def _for_viewer(fn: TurnHandler) -> TurnHandler:
         try:
             await fn(turn)
         except ProfileIncomplete:
-            await turn.ack()
             await _profile_first(turn)
         finally:
             turn.services.wake_outbox()
@@ -244,7 +243,6 @@ def _for_viewer(fn: TurnHandler) -> TurnHandler:
 
 async def filter_menu(turn: Turn) -> None:
     """pt:f:<viewer>: the country and topic filters."""
-    await turn.ack()
     await _filter_menu(turn)
 
 
@@ -253,14 +251,13 @@ def _set_filter(name: str, allowed: tuple[str, ...]) -> Callable[[Turn], Awaitab
         """pt:fd / pt:fa: narrow (or widen) the suggestions and start a fresh round."""
         value = turn.str_arg(0)
         if value != "all" and value not in allowed:
-            await turn.alert(turn.t("buttons.expired"))
+            await turn.reply(turn.t("buttons.expired"))
             return
         if turn.ctx.user_data is not None:
             current = dict(turn.ctx.user_data.get(FILTERS_KEY) or {})
             current[name] = None if value == "all" else value
             turn.ctx.user_data[FILTERS_KEY] = current
         _seen(turn).clear()
-        await turn.ack()
         await show_next(turn, edit=True)
 
     return set_filter
@@ -268,7 +265,6 @@ def _set_filter(name: str, allowed: tuple[str, ...]) -> Callable[[Turn], Awaitab
 
 async def next_card(turn: Turn) -> None:
     """pt:n: the next suggestion."""
-    await turn.ack()
     await show_next(turn, edit=True)
 
 
@@ -276,7 +272,6 @@ async def view(turn: Turn) -> None:
     """pt:v: a saved (or mutual) person's card."""
     target, viewer = turn.int_arg(0), turn.user_id
     card = await turn.services.partners.view(viewer, target)
-    await turn.ack()
     rows = [
         [(turn.t("partners.button.request"), PARTNER_REQUEST.pack(target, viewer))],
         [(turn.t("partners.button.unsave"), PARTNER_UNSAVE.pack(target, viewer))],
@@ -287,7 +282,7 @@ async def view(turn: Turn) -> None:
 async def unsave(turn: Turn) -> None:
     """pt:u: take someone off my saved list."""
     await turn.services.partners.unsave(turn.user_id, turn.int_arg(0))
-    await turn.alert(turn.t("partners.unsaved"))
+    await turn.reply(turn.t("partners.unsaved"))
 
 
 def _decide(kind: InterestKind) -> TurnHandler:
@@ -296,10 +291,8 @@ def _decide(kind: InterestKind) -> TurnHandler:
         t, target = turn.t, turn.int_arg(0)
         partners = turn.services.partners
         decision = await partners.decide(turn.user_id, target, kind, now=turn.now())
-        if kind is InterestKind.REQUESTED:
-            await turn.ack()
-            if await start_request(turn, target):
-                return
+        if kind is InterestKind.REQUESTED and await start_request(turn, target):
+            return
         name = decision.name
         if kind is InterestKind.SKIPPED:
             note = t.plural("partners.skipped", partners.skip_days, name=name)
@@ -309,8 +302,6 @@ def _decide(kind: InterestKind) -> TurnHandler:
             note = t("partners.requested", name=name)
         if decision.mutual:
             note = Safe(f"{note}\n{t('partners.mutual_now', name=name)}")
-        if kind is not InterestKind.REQUESTED:
-            await turn.ack()
         await show_next(turn, edit=True, intro=note)
 
     return decide

@@ -71,7 +71,6 @@ async def continue_profile(turn: Turn) -> None:
     """pf:c:<owner>: the next unanswered question, or the card when there is none."""
     _, profile = await turn.services.people.profiles.load(turn.user_id, owner=turn.int_arg(0))
     nxt = profile.next_unanswered()
-    await turn.ack()
     if nxt is None:
         await show_card(turn, profile)
     else:
@@ -88,10 +87,9 @@ async def skip_field(turn: Turn) -> None:
     """pf:s:<field>:<owner>: skip an optional question (or clear it when editing)."""
     name, owner = turn.str_arg(0), turn.int_arg(1)
     if name not in FIELD_NAMES:
-        await turn.alert(turn.t("buttons.expired"))
+        await turn.reply(turn.t("buttons.expired"))
         return
     result = await turn.services.people.profiles.skip(turn.user_id, name, owner=owner)
-    await turn.ack()
     await after_answer(turn, result, turn.t("answer.skipped"), edit=_in_place(result))
 
 
@@ -99,10 +97,9 @@ async def choose_value(turn: Turn) -> None:
     """pf:v:<field>:<value>:<owner>: a country, sector or career stage chosen by button."""
     name, value, owner = turn.str_arg(0), turn.str_arg(1), turn.int_arg(2)
     if name not in FIELD_NAMES or spec(name).kind not in (Kind.CHOICE, Kind.COUNTRY):
-        await turn.alert(turn.t("buttons.expired"))
+        await turn.reply(turn.t("buttons.expired"))
         return
     result = await turn.services.people.profiles.answer(turn.user_id, value, name, owner=owner)
-    await turn.ack()
     await after_answer(
         turn, result, confirmation(turn.t, name, result.profile), edit=_in_place(result)
     )

@@ -76,7 +76,6 @@ async def ask_field(
 ) -> None:
     """Remember the open question in the database, then ask it (edit=True: in the pressed one)."""
     profile = await turn.services.people.profiles.ask(turn.user_id, name, mode, owner=owner)
-    await turn.ack()
     text = question(turn.t, profile, name, mode)
     await turn.reply(
         Safe(f"{prefix}\n\n{text}" if prefix else text),

@@ -63,7 +63,7 @@ async def import_button(turn: Turn) -> None:
     pending = user_data.get(IMPORTS_KEY, {}) if user_data is not None else {}
     text = pending.get(turn.str_arg())
     if text is None:
-        await turn.alert(turn.t("buttons.expired"))
+        await turn.reply(turn.t("buttons.expired"))
         return
     services = turn.services
     report = await services.people.registrations.by_organiser(
@@ -71,7 +71,6 @@ async def import_button(turn: Turn) -> None:
     )
     pending.pop(turn.str_arg(), None)
     services.partners.invalidate()
-    await turn.ack()
     await turn.reply(import_report(turn.t, report), edit=True)
 
 

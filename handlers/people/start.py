@@ -72,7 +72,6 @@ async def decline(turn: Turn) -> None:
 
 async def _current_notice(turn: Turn) -> bool:
     """A press under an older notice shows the current one instead of recording anything."""
-    await turn.ack()
     if turn.int_arg() == NOTICE_VERSION:
         return True
     await send_notice(turn.update, turn.ctx, turn.t, intro=turn.t("consent.outdated"), edit=True)
@@ -95,7 +94,6 @@ async def language(turn: Turn) -> None:
 
 async def choose_language(turn: Turn) -> None:
     """Store the choice (or keep it for this session until consent) and confirm in it."""
-    await turn.ack()
     lang = turn.str_arg()
     if lang not in LANGUAGES:
         return
@@ -122,7 +120,6 @@ async def timezone_command(turn: Turn) -> None:
 
 async def choose_timezone(turn: Turn) -> None:
     """tz:<zone> button: the presser's own setting only."""
-    await turn.ack()
     await _apply_timezone(turn, turn.str_arg())
 
 

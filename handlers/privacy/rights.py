@@ -65,21 +65,19 @@ async def erase(turn: Turn) -> None:
     try:
         result = await services.privacy.erase_mine(turn.user_id, turn.int_arg(), now=turn.now())
     except NotConsented:
-        await turn.ack()
         await turn.reply(turn.t("privacy.nothing_stored"), edit=True)
         return
-    await turn.ack()
     services.partners.invalidate()
     services.wake_outbox()
     if turn.ctx.user_data is not None:
         turn.ctx.user_data.clear()
+    turn.ctx.languages.forget(turn.user_id)
     await turn.reply(turn.t.plural("privacy.deleted", result.meetings_cancelled), edit=True)
 
 
 async def keep(turn: Turn) -> None:
     """dm:n:<id>: keep everything (still only for the asker's own button)."""
     turn.services.privacy.keep_mine(turn.user_id, turn.int_arg())
-    await turn.ack()
     await turn.reply(turn.t("privacy.kept"), edit=True)
 
 
@@ -124,10 +122,9 @@ async def choose_visibility(turn: Turn) -> None:
             turn.user_id, turn.str_arg(0), owner=turn.int_arg(1)
         )
     except NotConsented:
-        await turn.alert(turn.t("privacy.nothing_stored"))
+        await turn.reply(turn.t("privacy.nothing_stored"))
         return
     turn.services.partners.refresh(profile)
-    await turn.ack()
     await _visibility_view(turn, edit=True)
 
 
@@ -137,10 +134,9 @@ async def toggle_field(turn: Turn) -> None:
     try:
         profile = await profiles.toggle_hidden(turn.user_id, turn.str_arg(0), owner=turn.int_arg(1))
     except NotConsented:
-        await turn.alert(turn.t("privacy.nothing_stored"))
+        await turn.reply(turn.t("privacy.nothing_stored"))
         return
     turn.services.partners.refresh(profile)
-    await turn.ack()
     await _visibility_view(turn, edit=True)
 
 

@@ -102,14 +102,14 @@ async def _render(turn: Turn, kind: str, arg: str, page: int, *, edit: bool) -> 
         tracks = _tracks(views)
         index = int(arg) if arg.isdigit() else None
         if index is None or not 0 <= index < len(tracks):
-            await turn.alert(t("buttons.expired"))
+            await turn.reply(t("buttons.expired"))
             return
         title = t("agenda.by_track", track=tracks[index])
         shown = [v for v in views if v.session.track == tracks[index]]
     else:
         day = _local(turn, now).date() if arg == "today" else _parse_day(arg)
         if day is None:
-            await turn.alert(t("buttons.expired"))
+            await turn.reply(t("buttons.expired"))
             return
         title = t("agenda.day", day=t.day(day))
         shown = [v for v in views if _local(turn, v.session.starts_at).date() == day]
@@ -160,7 +160,6 @@ def _browse(kind: str) -> TurnHandler:
     async def browse(turn: Turn) -> None:
         """ag:n / ag:d:<day> / ag:k:<track> with a page: another view of the programme."""
         arg = "" if turn.str_arg(0) == "-" else turn.str_arg(0)
-        await turn.ack()
         await _render(turn, kind, arg, turn.int_arg(1), edit=True)
 
     return browse
@@ -173,7 +172,7 @@ async def follow(turn: Turn) -> None:
         status = await services.programme.follow(turn.user_id, turn.str_arg(), now=turn.now())
     finally:
         services.wake_outbox()
-    await turn.alert(turn.t(f"agenda.done.{status.value}"))
+    await turn.reply(turn.t(f"agenda.done.{status.value}"))
     await _back_to_view(turn)
 
 
@@ -184,7 +183,7 @@ async def leave(turn: Turn) -> None:
         await services.programme.leave(turn.user_id, turn.str_arg(), now=turn.now())
     finally:
         services.wake_outbox()
-    await turn.alert(turn.t("agenda.done.left"))
+    await turn.reply(turn.t("agenda.done.left"))
     await _back_to_view(turn)
 
 

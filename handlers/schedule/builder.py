@@ -65,7 +65,6 @@ async def schedule_command(turn: Turn) -> None:
 
 async def apply_schedule(turn: Turn) -> None:
     """sc:a:<round>: book the previewed schedule (organiser re-checked here and in core)."""
-    await turn.ack()
     await _run(turn, turn.str_arg(), apply=True)
 
 

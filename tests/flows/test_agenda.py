@@ -109,13 +109,13 @@ async def test_waitlist_promotes_the_next_person_and_tells_them(make_bot):
         await user.command("agenda")
         await user.press("Sun 30 Mar")
         await user.press("🎟 Sign up: Lab tour")
-    answers = [u.last_answer()["text"] for u in users]
+    answers = [u.press_reply() for u in users]  # said in the chat; the view above is updated
     assert answers[:2] == ["You have a place. I'll remind you before it starts."] * 2
     assert (
         answers[2:]
         == ["It's full, so you are on the waitlist. I'll tell you if a place opens up."] * 2
     )
-    assert "You are number 2 on the waitlist" in users[3].last().text
+    assert "You are number 2 on the waitlist" in users[3].texts()[-2]
 
     organiser = bot.client(9000, "Org")
     await organiser.command("waitlist", "tour")
@@ -204,9 +204,9 @@ async def test_meeting_reminder_buttons(make_bot):
     assert reminder.text.startswith("⏰ In a few minutes: your meeting with <b>Anna de Vries</b>")
     assert "table 1" in reminder.text
     await users[1].press("🏃 Running late")
-    assert users[1].last_answer()["text"] == "Told: they know you are running late."
+    assert users[1].press_reply() == "Told: they know you are running late."
     await users[1].press("🏃 Running late")
-    assert users[1].last_answer()["text"] == "They already know you are running late."
+    assert users[1].press_reply() == "They already know you are running late."
     await bot.dispatch()
     assert sent_to(bot, 2, "Ji-woo Kim is running a few minutes late")
     await users[2].press("❌ Can't make it")

@@ -167,7 +167,7 @@ async def test_forged_presses_and_non_organisers_are_refused_with_nothing_stored
         await organiser.press_data(forged)
         assert organiser.last_answer()["text"] == EXPIRED, forged
     await organiser.press_data("bc:a:1:nobody")  # an audience that does not exist
-    assert organiser.last_answer()["text"] == "This no longer exists."
+    assert organiser.press_reply() == "This no longer exists."
 
     # Core re-checks: someone who is not an organiser gets nowhere even past the chat layer.
     broadcasts, now = bot.services.outreach.broadcasts, bot.clock.now()

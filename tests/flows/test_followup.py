@@ -28,13 +28,13 @@ async def test_follow_up_after_n_days_feeds_the_statistics(make_bot):
     assert not [m for m in bot.fake.sent(4) if "since the forum" in m.text]  # Lukas met no one
 
     await jiwoo.press_data("fu:t:30:4")  # someone he did not meet
-    assert jiwoo.last_answer()["text"] == "This button is not for you — nothing was changed."
+    assert jiwoo.press_reply() == "This button is not for you — nothing was changed."
     await jiwoo.press("⬜ Anna de Vries")
-    assert "☑️ Anna de Vries" in jiwoo.last().buttons
+    assert "☑️ Anna de Vries" in jiwoo.message(ask.message_id).buttons  # the question, edited
     await jiwoo.press("✅ Done")
-    assert "submit or plan a proposal" in jiwoo.last().text
+    assert "submit or plan a proposal" in jiwoo.message(ask.message_id).text
     await jiwoo.press("Yes, we submitted one")
-    assert "Thank you!" in jiwoo.last().text
+    assert "Thank you!" in jiwoo.message(ask.message_id).text
     await users[2].press("Nobody yet")
     await users[2].press("We are planning one")
     async with uow() as tx:

@@ -99,7 +99,7 @@ async def test_a_pressed_outcome_comment_without_an_answer_is_refused(make_bot):
     await users[2].press("✅ Thu 10 Apr 10:20")
     lukas = users[4]
     await lukas.press_data("ocm:1")
-    assert lukas.last_answer()["text"] == NOT_YOURS
+    assert lukas.press_reply() == NOT_YOURS
     await lukas.send("A comment on someone else's meeting")
     async with bot.uow() as uow:
         assert await uow.outcomes.all() == []
@@ -116,9 +116,9 @@ async def test_a_card_acts_only_for_its_viewer(make_bot):
     )
     for data in (save, save.replace("pt:s:", "pt:r:"), save.replace("pt:s:", "pt:k:")):
         await lukas.press_data(data)  # a card made for Ji-woo
-        assert lukas.last_answer()["text"] == NOT_YOURS
+        assert lukas.press_reply() == NOT_YOURS
     await lukas.press_data(f"pt:f:{jiwoo.user_id}")
-    assert lukas.last_answer()["text"] == NOT_YOURS
+    assert lukas.press_reply() == NOT_YOURS
     async with bot.uow() as uow:
         assert await uow.interests.by_actor(4) == []
         assert await uow.interests.by_actor(1) == []

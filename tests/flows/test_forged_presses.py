@@ -55,7 +55,7 @@ async def test_someone_elses_profile_and_privacy_buttons_change_nothing(make_bot
         "dm:n:3201",
     ):
         await other.press_data(data)
-        assert other.last_answer()["text"] == NOT_YOURS, data
+        assert other.press_reply() == NOT_YOURS, data
     async with bot.uow() as uow:
         mine = await uow.profiles.get(3201)
         theirs = await uow.profiles.get(3202)

@@ -76,7 +76,7 @@ async def test_forged_callback_cannot_edit_another_users_profile(make_bot):
     await onboard(attacker)
     for forged in ("pf:v:sector:industry:2005", "pf:e:bio:2005", "pf:s:bio:2005", "pf:c:2005"):
         await attacker.press_data(forged)
-        assert attacker.last_answer()["text"] == "This button is not for you — nothing was changed."
+        assert attacker.press_reply() == "This button is not for you — nothing was changed."
     async with bot.uow() as uow:
         profile = await uow.profiles.get(2005)
         person = await uow.people.get(2005)

@@ -79,12 +79,12 @@ async def test_forged_request_buttons_change_nothing(make_bot):
     accept = incoming.reply_markup[0][0]["callback_data"]
     lukas = users[4]
     await lukas.press_data(accept)  # accepting a request addressed to someone else
-    assert lukas.last_answer()["text"] == "This button is not for you — nothing was changed."
+    assert lukas.press_reply() == "This button is not for you — nothing was changed."
     await lukas.press_data(accept.rsplit(":", 1)[0] + ":nope@20250410T0800")
     await lukas.press_data("mr:a:999:morning@20250410T0800")
-    assert lukas.last_answer()["text"] == "This no longer exists."
+    assert lukas.press_reply() == "This no longer exists."
     await users[2].press_data(accept.rsplit(":", 1)[0] + ":morning@20250410T0840")  # not proposed
-    assert "no longer free" in users[2].last_answer()["text"]
+    assert "no longer free" in users[2].press_reply()
     await lukas.press_data("mt:c:1")
     async with bot.uow() as uow:
         assert await uow.meetings.meetings_of(2) == []
@@ -122,7 +122,7 @@ async def test_unanswered_requests_expire_and_the_requester_is_told(make_bot):
     await bot.dispatch()
     assert "Your meeting request to Anna de Vries expired" in users[1].last().text
     await users[2].press("✅ Thu 10 Apr 10:20")
-    assert users[2].last_answer()["text"] == (
+    assert users[2].press_reply() == (
         "This request or meeting has already been answered or cancelled."
     )
 
@@ -248,4 +248,4 @@ async def test_reschedule_tells_the_other_person_with_an_updated_calendar(make_b
     assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
     assert after.decoded("DTSTART").hour == 9  # 11:00 in Brussels (CEST) is 09:00 UTC
     await users[4].press_data(f"mv:1:{'morning@20250410T1000'}")  # not his meeting
-    assert users[4].last_answer()["text"] == "This button is not for you — nothing was changed."
+    assert users[4].press_reply() == "This button is not for you — nothing was changed."

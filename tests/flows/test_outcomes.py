@@ -35,7 +35,7 @@ async def test_both_are_asked_once_after_the_end_and_a_no_show_counts(make_bot):
 
     lukas = users[4]
     await lukas.press_data(question.reply_markup[0][0]["callback_data"])
-    assert lukas.last_answer()["text"] == "This button is not for you — nothing was changed."
+    assert lukas.press_reply() == "This button is not for you — nothing was changed."
     await lukas.press_data("oc:1:zz")
     await users[1].press("It did not take place")
     assert "noted: <i>It did not take place</i>" in users[1].last().text

@@ -64,7 +64,7 @@ async def test_save_skip_and_the_skip_wears_off(make_bot):
     await jiwoo.press("👤 Anna de Vries")
     assert "Why you should meet" in jiwoo.last().text
     await jiwoo.press("✖ Remove from saved")
-    assert jiwoo.last_answer()["text"] == "Removed from your saved people."
+    assert jiwoo.press_reply() == "Removed from your saved people."
     await jiwoo.command("saved")
     assert "haven't saved anyone" in jiwoo.last().text
 
@@ -150,11 +150,11 @@ async def test_forged_and_stale_partner_buttons(make_bot):
     jiwoo = users[1]
     await jiwoo.command("partners")
     await jiwoo.press_data("pt:s:2:5")  # a card made for someone else
-    assert jiwoo.last_answer()["text"] == "This button is not for you — nothing was changed."
+    assert jiwoo.press_reply() == "This button is not for you — nothing was changed."
     await jiwoo.press_data("pt:s:999999:1")  # nobody
-    assert jiwoo.last_answer()["text"] == "This person is no longer available."
+    assert jiwoo.press_reply() == "This person is no longer available."
     await jiwoo.press_data("pt:s:1:1")  # oneself
-    assert jiwoo.last_answer()["text"] == "This person is no longer available."
+    assert jiwoo.press_reply() == "This person is no longer available."
     await jiwoo.press_data("pt:fd:XX:1")
     await jiwoo.press_data("pt:zz:2:1")
     async with bot.uow() as uow:

@@ -43,7 +43,7 @@ async def test_mydata_and_deleteme(make_bot):
     assert "/deleteme" in jiwoo.last().text and "180 days" in jiwoo.last().text
     await jiwoo.command("deleteme")
     await users[4].press_data(jiwoo.last().reply_markup[0][0]["callback_data"])  # forged
-    assert users[4].last_answer()["text"] == "This button is not for you — nothing was changed."
+    assert users[4].press_reply() == "This button is not for you — nothing was changed."
     await jiwoo.press("🗑 Yes, delete everything")
     assert "your data is deleted and 1 meeting was cancelled" in jiwoo.last().text
     await bot.dispatch()
@@ -97,7 +97,7 @@ async def test_visibility_settings_are_honoured(make_bot):
     await anna.command("visibility")
     assert "✓ Visible to all attendees" in anna.last().buttons
     await jiwoo.press_data(anna.last().reply_markup[0][0]["callback_data"])  # forged
-    assert jiwoo.last_answer()["text"] == "This button is not for you — nothing was changed."
+    assert jiwoo.press_reply() == "This button is not for you — nothing was changed."
     await anna.press("👁 Seeks")
     assert "🙈 Seeks" in anna.last().buttons
     await jiwoo.command("partners")

@@ -55,7 +55,7 @@ async def test_survey_goes_out_once_and_can_be_stopped_resumed_and_edited(make_b
     await ana.command("feedback")
     assert "Question 3 of 4" in ana.last().text
     await ana.press_data("sv:a:again:maybe")  # a forged option
-    assert ana.last_answer()["text"] == "That is not one of the choices."
+    assert ana.press_reply() == "That is not one of the choices."
     await ana.press("Yes")
     await ana.send("x" * 301)
     assert "301 characters; the limit here is 300" in ana.last().text
@@ -84,7 +84,7 @@ async def test_survey_goes_out_once_and_can_be_stopped_resumed_and_edited(make_b
 
     bot.clock.set(CLOSES)
     await ana.press("✏️ Change answer 2")
-    assert ana.last_answer()["text"] == "The survey is not open right now."
+    assert ana.press_reply() == "The survey is not open right now."
     results = await bot.services.feedback.results(9000)
     assert results is not None and (results.invited, results.finished) == (2, 1)
     overall = results.summaries[0]

@@ -51,6 +51,7 @@ class UserClient:
         self.username = username
         self.language_code = language_code
         self._cursor = 0
+        self._fed_at = 0
         self._query_ids: list[str] = []
         fake.register_chat(self.chat_dict())
 
@@ -136,6 +137,7 @@ class UserClient:
     async def feed(self, update: JSONDict) -> None:
         """Run one raw update through the application, handlers included, to completion."""
         self.fake.note_update(update)
+        self._fed_at = len(self.fake.sent(self.user_id))
         await self.app.process_update(Update.de_json(update, self.app.bot))
 
     async def send(self, text: str) -> None:
@@ -249,6 +251,17 @@ class UserClient:
             if answer.get("callback_query_id") == wanted:
                 return answer
         return None
+
+    def press_reply(self) -> str:
+        """The visible text of the newest chat message the last press led to, after checking
+        that the press itself was answered at once without a pop-up (what a handler decides
+        after that answer, refusals included, arrives in the chat)."""
+        answer = self.last_answer()
+        assert answer is not None, f"the newest press of user {self.user_id} was not answered"
+        assert not answer.get("text"), f"the press got a pop-up, not a message: {answer['text']!r}"
+        new = [m for m in self.fake.sent(self.user_id)[self._fed_at :] if not m.deleted]
+        assert new, f"the newest press of user {self.user_id} led to no new message"
+        return new[-1].plain
 
     def clear(self) -> None:
         """Forget what was seen so far: messages() then returns only newer ones."""
