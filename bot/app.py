@@ -39,7 +39,7 @@ from core.programme.door import Programme
 from core.schedule.door import Schedule
 from handlers import help as help_
 from handlers import meetings
-from handlers.context import SERVICES_KEY, BotContext
+from handlers.context import LANGUAGES_KEY, SERVICES_KEY, BotContext, LanguageMemory
 from handlers.feedback import exports, followup, results, stats
 from handlers.feedback import survey as feedback
 from handlers.flood import slow_down_answer
@@ -202,8 +202,9 @@ def build_application(
     limit (tests run them on virtual time, shared with the fake Bot API)."""
     token = token or require_token(settings)
     scheduler = SendScheduler(send_limits(settings), send_timer)
+    languages = LanguageMemory()
     updates = PersonByPerson(
-        answer=slow_down_answer(settings.i18n.default_language), timer=send_timer
+        answer=slow_down_answer(languages, settings.i18n.default_language), timer=send_timer
     )
     builder = (
         ApplicationBuilder()
@@ -240,6 +241,7 @@ def build_application(
     app.bot_data[DISPATCHER_KEY] = dispatcher
     app.bot_data[ENGINE_KEY] = engine
     app.bot_data[SCHEDULER_KEY] = scheduler
+    app.bot_data[LANGUAGES_KEY] = languages
     app.bot_data["settings"] = settings
     app.bot_data["start_dispatcher_job"] = start_dispatcher_job
     app.bot_data["freeze_heap"] = freeze_heap

@@ -50,11 +50,14 @@ class Priority(IntEnum):
 _CURRENT: ContextVar[Priority] = ContextVar("send_priority", default=Priority.INTERACTIVE)
 
 #: Calls that create a message: they count against the bot's limit and the chat's.
-GLOBAL_LIMITED_METHODS = frozenset(
-    "sendMessage sendDocument sendPhoto sendVideo sendAudio sendVoice sendAnimation sendSticker"
-    " sendMediaGroup sendLocation sendVenue sendContact sendPoll sendDice sendVideoNote"
-    " copyMessage copyMessages forwardMessage forwardMessages".split()
-)
+# fmt: off
+GLOBAL_LIMITED_METHODS = frozenset({
+    "sendMessage", "sendDocument", "sendPhoto", "sendVideo", "sendAudio", "sendVoice",
+    "sendAnimation", "sendSticker", "sendMediaGroup", "sendLocation", "sendVenue", "sendContact",
+    "sendPoll", "sendDice", "sendVideoNote", "copyMessage", "copyMessages", "forwardMessage",
+    "forwardMessages",
+})
+# fmt: on
 #: Calls that change a message in a chat: they count against that chat's limit only.
 CHAT_LIMITED_METHODS = GLOBAL_LIMITED_METHODS | frozenset(
     {"editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}

@@ -3,29 +3,13 @@ with or without an invite or a prefilled registration: presses edit the message 
 
 from __future__ import annotations
 
+from bot.sending import GLOBAL_LIMITED_METHODS
 from core.people.person import NOTICE_VERSION
 from handlers.i18n import Translator
 from handlers.routes import CONSENT_ACCEPT, CONSENT_DECLINE
 
 #: Bot API methods that put a new message in a chat (edits and press answers do not).
-CREATING = frozenset(
-    {
-        "sendMessage",
-        "sendPhoto",
-        "sendDocument",
-        "sendMediaGroup",
-        "sendAudio",
-        "sendVideo",
-        "sendVoice",
-        "sendAnimation",
-        "sendSticker",
-        "sendLocation",
-        "sendContact",
-        "sendPoll",
-        "copyMessage",
-        "forwardMessage",
-    }
-)
+CREATING = GLOBAL_LIMITED_METHODS
 EN, KO = Translator("en"), Translator("ko")
 EVENT = "Korea-EU Quantum Research Forum"
 CSV = "\n".join(

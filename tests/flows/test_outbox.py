@@ -288,6 +288,8 @@ async def test_flood_control_mid_batch_pauses_every_send_then_everyone_gets_one(
     async with bot.uow() as uow:
         rows = [await uow.outbox.get_by_key(f"f{rid}") for rid in recipients]
     assert all(r is not None and r.status == Status.SENT for r in rows)
+
+
 async def test_a_row_that_breaks_while_rendering_fails_alone(make_bot, monkeypatch):
     bot = await make_bot()
     for rid in range(1100, 1110):

@@ -28,6 +28,11 @@ class UpdateTarget(Protocol):
         """Run handlers for one update to completion."""
         ...
 
+    async def deliver(self, update: object) -> None:
+        """As polling hands it over: through the update processor (person by person, flood
+        limits), then the handlers."""
+        ...
+
 
 class UserClient:
     """One private-chat user talking to the bot; updates go straight into app.process_update."""
@@ -42,8 +47,11 @@ class UserClient:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = "en",
+        live: bool = False,
     ) -> None:
         self.app = app
+        #: Deliver updates as polling does (concurrently with other people, flood-limited).
+        self.live = live
         self.fake = fake
         self.user_id = user_id
         self.first_name = first_name
@@ -138,7 +146,11 @@ class UserClient:
         """Run one raw update through the application, handlers included, to completion."""
         self.fake.note_update(update)
         self._fed_at = len(self.fake.sent(self.user_id))
-        await self.app.process_update(Update.de_json(update, self.app.bot))
+        parsed = Update.de_json(update, self.app.bot)
+        if self.live:
+            await self.app.deliver(parsed)
+        else:
+            await self.app.process_update(parsed)
 
     async def send(self, text: str) -> None:
         """Type a message in the private chat."""

@@ -118,6 +118,12 @@ class BotUnderTest:
         assert self.app is not None
         await self.app.process_update(update)
 
+    async def deliver(self, update: Any) -> None:
+        """As polling hands an update over: the update processor first (person by person,
+        flood limits), then the handlers."""
+        assert self.app is not None
+        await self.app.update_processor.process_update(update, self.app.process_update(update))
+
     @property
     def uow(self) -> SqlUnitOfWorkFactory:
         """A unit of work on the bot's database, for tests that check what was stored."""

@@ -14,7 +14,8 @@ _SOON = 0.05
 class VirtualTimer:
     """A monotonic clock for a discrete-event run: while anything can still run, time stands
     still; when everything waits, it jumps to the earliest wake-up. A send just admitted so
-    reaches the fake at the very second it was admitted, however long it took in real time."""
+    reaches the fake at the very second it was admitted, however long it took in real time.
+    Work in a database thread does not count as running: virtual time may pass during it."""
 
     def __init__(self, start: float = 1000.0) -> None:
         self.t = start
@@ -54,7 +55,7 @@ class VirtualTimer:
             if not self._sleepers:
                 return
             await asyncio.sleep(0)
-            if loop._ready:  # noqa: SLF001 - asyncio has no public "is anything runnable"
+            if loop._ready:
                 continue
             if _real_timer_soon(loop):
                 await asyncio.sleep(0.001)
@@ -70,7 +71,4 @@ class VirtualTimer:
 def _real_timer_soon(loop: Any) -> bool:
     """A real timer about to fire: a slow request a test simulates is still on its way."""
     horizon = loop.time() + _SOON
-    return any(
-        not handle.cancelled() and handle.when() < horizon
-        for handle in loop._scheduled  # noqa: SLF001
-    )
+    return any(not handle.cancelled() and handle.when() < horizon for handle in loop._scheduled)
