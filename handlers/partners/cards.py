@@ -282,7 +282,7 @@ async def view(turn: Turn) -> None:
 async def unsave(turn: Turn) -> None:
     """pt:u: take someone off my saved list."""
     await turn.services.partners.unsave(turn.user_id, turn.int_arg(0))
-    await turn.reply(turn.t("partners.unsaved"))
+    await turn.reply(turn.t("partners.unsaved"), edit=True)  # the card made way for the note
 
 
 def _decide(kind: InterestKind) -> TurnHandler:

@@ -79,7 +79,11 @@ def _tracks(views: list[SessionView]) -> list[str]:
     return sorted({v.session.track for v in views if v.session.track})
 
 
-async def _render(turn: Turn, kind: str, arg: str, page: int, *, edit: bool) -> None:
+async def _render(
+    turn: Turn, kind: str, arg: str, page: int, *, edit: bool, notice: str | None = None
+) -> None:
+    """One view of the programme; `notice` (what a press just did) heads the edited view, so a
+    sign-up changes the message it was pressed on instead of adding one."""
     t = turn.t
     views = await turn.services.programme.views(turn.user_id)
     now = turn.now()
@@ -116,7 +120,8 @@ async def _render(turn: Turn, kind: str, arg: str, page: int, *, edit: bool) -> 
     pages = max(1, -(-len(shown) // PAGE))
     page = min(max(page, 0), pages - 1)
     chunk_ = shown[page * PAGE : (page + 1) * PAGE]
-    lines = [f"<b>{title}</b>"]
+    lines = [notice] if notice else []
+    lines.append(f"<b>{title}</b>")
     lines += [_line(turn, v) for v in chunk_] or [t("agenda.empty")]
     if pages > 1:
         lines.append(t("agenda.page", page=page + 1, pages=pages))
@@ -172,8 +177,7 @@ async def follow(turn: Turn) -> None:
         status = await services.programme.follow(turn.user_id, turn.str_arg(), now=turn.now())
     finally:
         services.wake_outbox()
-    await turn.reply(turn.t(f"agenda.done.{status.value}"))
-    await _back_to_view(turn)
+    await _back_to_view(turn, turn.t(f"agenda.done.{status.value}"))
 
 
 async def leave(turn: Turn) -> None:
@@ -183,14 +187,15 @@ async def leave(turn: Turn) -> None:
         await services.programme.leave(turn.user_id, turn.str_arg(), now=turn.now())
     finally:
         services.wake_outbox()
-    await turn.reply(turn.t("agenda.done.left"))
-    await _back_to_view(turn)
+    await _back_to_view(turn, turn.t("agenda.done.left"))
 
 
-async def _back_to_view(turn: Turn) -> None:
+async def _back_to_view(turn: Turn, notice: str) -> None:
     data: dict[str, Any] = turn.ctx.user_data if turn.ctx.user_data is not None else {}
     kind, arg, page = data.get(VIEW_KEY, ("n", "", 0))
-    await _render(turn, kind, arg, page, edit=True)
+    if kind == "k" and arg == "":
+        kind = "n"  # the track picker has no sessions to show the change on
+    await _render(turn, kind, arg, page, edit=True, notice=notice)
 
 
 async def waitlist_command(turn: Turn) -> None:

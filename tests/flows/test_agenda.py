@@ -105,17 +105,20 @@ async def test_waitlist_promotes_the_next_person_and_tells_them(make_bot):
         user = bot.client(uid, f"P{uid}")
         await onboard(user, full_name=f"Person {uid}", organisation=f"Org {uid}")
         users.append(user)
+    views = []
     for user in users:
         await user.command("agenda")
         await user.press("Sun 30 Mar")
+        views.append(user.last().message_id)
         await user.press("🎟 Sign up: Lab tour")
-    answers = [u.press_reply() for u in users]  # said in the chat; the view above is updated
+    # The view pressed on is updated, headed by what the press did (no extra message).
+    answers = [u.message(v).plain.split("\n")[0] for u, v in zip(users, views, strict=True)]
     assert answers[:2] == ["You have a place. I'll remind you before it starts."] * 2
     assert (
         answers[2:]
         == ["It's full, so you are on the waitlist. I'll tell you if a place opens up."] * 2
     )
-    assert "You are number 2 on the waitlist" in users[3].texts()[-2]
+    assert "You are number 2 on the waitlist" in users[3].texts()[-1]
 
     organiser = bot.client(9000, "Org")
     await organiser.command("waitlist", "tour")

@@ -62,9 +62,12 @@ async def test_save_skip_and_the_skip_wears_off(make_bot):
     await jiwoo.command("saved")
     assert "1 saved person" in jiwoo.last().text and "Anna de Vries" in jiwoo.last().text
     await jiwoo.press("👤 Anna de Vries")
-    assert "Why you should meet" in jiwoo.last().text
+    card = jiwoo.last()
+    assert "Why you should meet" in card.text
     await jiwoo.press("✖ Remove from saved")
-    assert jiwoo.press_reply() == "Removed from your saved people."
+    # The card itself turns into the note (no new message), its buttons gone.
+    assert jiwoo.message(card.message_id).plain == "Removed from your saved people."
+    assert not jiwoo.message(card.message_id).inline_buttons
     await jiwoo.command("saved")
     assert "haven't saved anyone" in jiwoo.last().text
 
