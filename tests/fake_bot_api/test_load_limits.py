@@ -242,28 +242,25 @@ async def test_bot_answering_late_gets_bad_request() -> None:
     assert user.last().buttons == ["👍 Like", "Skip", "Docs"]  # the handler stopped at answer()
 
 
+async def second_message_refused(app, chat: int) -> None:
+    """One message goes through; the next to the same chat is PTB's RetryAfter of 5 s."""
+    await app.initialize()
+    try:
+        await app.bot.send_message(chat, "first")
+        with pytest.raises(RetryAfter, match=r"^Flood control exceeded\. Retry in 5 seconds$"):
+            await app.bot.send_message(chat, "refused")
+    finally:
+        await app.shutdown()
+
+
 async def test_limits_over_ptb_and_http() -> None:
     """PTB sees RetryAfter in process and over HTTP; the wire answer is Telegram's 429."""
     clock = VirtualClock()
     fake = FakeBotApi(per_chat_burst=1, per_chat_per_second=0.2, monotonic=clock)
-    app = build_app(fake)
-    await app.initialize()
-    try:
-        await app.bot.send_message(USER, "in process")
-        with pytest.raises(RetryAfter, match=r"^Flood control exceeded\. Retry in 5 seconds$"):
-            await app.bot.send_message(USER, "refused")
-    finally:
-        await app.shutdown()
-
+    await second_message_refused(build_app(fake), USER)
     with FakeBotApiServer(fake) as server:
         http_app = ApplicationBuilder().token("123:ABC").base_url(server.base_url).build()
-        await http_app.initialize()
-        try:
-            await http_app.bot.send_message(OTHER, "over http")
-            with pytest.raises(RetryAfter, match=r"Retry in 5 seconds$"):
-                await http_app.bot.send_message(OTHER, "refused")
-        finally:
-            await http_app.shutdown()
+        await second_message_refused(http_app, OTHER)
         request = urllib.request.Request(
             f"{server.base_url}123:ABC/sendMessage",
             data=json.dumps({"chat_id": OTHER, "text": "raw"}).encode(),
