@@ -270,5 +270,5 @@ async def test_limits_over_ptb_and_http() -> None:
         with pytest.raises(urllib.error.HTTPError) as refused:
             await asyncio.to_thread(urllib.request.urlopen, request, timeout=10)
         assert (refused.value.code, json.loads(refused.value.read())) == too_many(4)
-    assert [m.text for m in fake.all_sent()] == ["in process", "over http"]
+    assert [m.text for m in fake.all_sent()] == ["first", "first"]
     assert counters(fake) == (3, 0, 3, 0)
