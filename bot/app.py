@@ -158,6 +158,7 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
             uow,
             policy,
             timezone=settings.event.timezone,
+            labels=exports.export_label,
             follow_up_days=settings.feedback.follow_up_days,
         ),
         default_language=settings.i18n.default_language,

@@ -30,8 +30,9 @@ def add_export(sub: Subcommands) -> None:
         "export",
         help="CSV exports for organisers",
         description="Write a CSV export (UTF-8 with BOM, so Excel shows Korean names): "
-        "attendees, meetings, consultations or waitlists. Fields a person chose to "
-        "hide are left empty.",
+        "attendees, meetings, consultations, waitlists, broadcasts, survey or outcomes. "
+        "People are named (ids last); fields a person chose to hide are left empty; text "
+        "a spreadsheet would run as a formula starts with ' so it stays text.",
     )
     exp.add_argument("kind", choices=EXPORT_KINDS)
     exp.add_argument("--out", required=True, metavar="FILE")
@@ -75,7 +76,7 @@ def export_csv(settings: Settings, args: argparse.Namespace) -> int:
     """One organiser table as CSV (UTF-8 with BOM, hidden fields left empty)."""
     from pathlib import Path
 
-    from core.feedback.exports import to_csv
+    from core.reference.spreadsheet import to_csv
 
     kind: str = args.kind
     out: str = args.out

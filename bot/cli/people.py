@@ -113,7 +113,7 @@ def invites_export(settings: Settings, args: argparse.Namespace) -> int:
     """Name, email and personal link of every imported attendee, as CSV."""
     from pathlib import Path
 
-    from core.feedback.exports import to_csv
+    from core.reference.spreadsheet import to_csv
 
     out: str = args.out
 

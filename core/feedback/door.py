@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from core.feedback.exports import Exports, Table
+from core.feedback.exports import Exports, Labels, Table
 from core.feedback.followup import FollowUps, summary
 from core.feedback.ports import UowFactory
 from core.feedback.stats import Overview, compute
@@ -22,6 +22,7 @@ class Feedback:
         policy: AccessPolicy,
         *,
         timezone: str,
+        labels: Labels,
         follow_up_days: Sequence[int] = (30, 90),
     ) -> None:
         self.uow = uow
@@ -32,7 +33,8 @@ class Feedback:
         #: The follow-up weeks after the event: ask, tick partners, record the proposal.
         self.followups = FollowUps(uow, follow_up_days, timezone)
         #: The CSV tables, unchecked (the CLI is trusted); `export` checks for the chat.
-        self.exports = Exports(uow, timezone)
+        #: `labels` gives catalogue text (outcome names) in the exports' language, English.
+        self.exports = Exports(uow, timezone, labels)
 
     async def results(self, organiser: int) -> Results | None:
         """The survey's response rate and per-question summaries (None without a survey)."""

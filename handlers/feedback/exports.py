@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import InputFile
 from telegram.constants import ParseMode
 
-from core.feedback.exports import KINDS, to_csv
+from core.feedback.exports import KINDS
+from core.reference.spreadsheet import to_csv
+from handlers.i18n import Translator
 from handlers.routes import EXPORT
 from handlers.turns import ORGANISER_ERRORS, Handler, Turn, button, command
+
+
+def export_label(key: str) -> str:
+    """Catalogue text for a cell (outcome names): English like the columns, plain not HTML."""
+    return html.unescape(Translator("en")(key))
 
 
 async def export_command(turn: Turn) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from typing import Any
 
@@ -11,6 +9,7 @@ from telegram import InputFile
 
 from core.programme.attendance import Attendance, SessionView, now_and_next
 from core.reference.errors import NotFound
+from core.reference.spreadsheet import to_csv
 from handlers.common import Button, clip
 from handlers.i18n import Safe, Translator
 from handlers.routes import (
@@ -215,16 +214,11 @@ async def waitlist_command(turn: Turn) -> None:
         for i, (_pid, name, status) in enumerate(people)
     ]
     await turn.reply(Safe("\n".join(lines[:60])))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["position", "telegram_id", "name", "status"])
-    for i, (pid, name, status) in enumerate(people):
-        writer.writerow([i + 1, pid, name, status.value])
+    rows = [[i + 1, name, status.value, pid] for i, (pid, name, status) in enumerate(people)]
+    data = to_csv(["position", "name", "status", "telegram_id"], rows)
     chat = turn.update.effective_chat
     if chat is not None:
-        await chat.send_document(
-            InputFile(("\ufeff" + buffer.getvalue()).encode("utf-8"), filename=f"{key}.csv")
-        )
+        await chat.send_document(InputFile(data, filename=f"{key}.csv"))
 
 
 def handlers() -> list[Handler]:

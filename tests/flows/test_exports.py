@@ -1,16 +1,16 @@
-"""Organiser exports: CSV with a BOM, Korean intact, hidden fields left out, organisers only."""
+"""Organiser exports: CSV with a BOM, Korean intact, hidden fields left out, organisers only,
+every table named by people rather than ids."""
 
 from __future__ import annotations
 
-import csv
-import io
+from datetime import UTC, datetime
 
 from tests.support.journeys import onboard_korean, request_from_jiwoo, setup
+from tests.support.spreadsheets import assert_csv_safe
 
 
 def rows_of(data: bytes) -> list[list[str]]:
-    assert data.startswith("\ufeff".encode())
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return assert_csv_safe(data)
 
 
 async def test_exports_for_organisers_only(make_bot):
@@ -57,11 +57,90 @@ async def test_exports_for_organisers_only(make_bot):
 
     await organiser.command("export", "meetings")
     meetings = rows_of(organiser.last_document().data)
-    assert meetings[1][1:6] == [
-        "2025-04-10T10:20+02:00",
-        "morning@20250410T0820",
-        "1",
-        "booked",
-        "1",
+    assert meetings == [
+        [
+            "id",
+            "start",
+            "location",
+            "table",
+            "status",
+            "a_name",
+            "a_organisation",
+            "b_name",
+            "b_organisation",
+            "slot",
+            "a_telegram_id",
+            "b_telegram_id",
+        ],
+        [
+            "1",
+            "2025-04-10T10:20+02:00",
+            "Matchmaking area, level 2",
+            "1",
+            "booked",
+            "Ji-woo Kim",
+            "Korea Institute of Science and Technology",
+            "Anna de Vries",
+            "Delft University of Technology",
+            "morning@20250410T0820",
+            "1",
+            "2",
+        ],
     ]
-    assert meetings[1][6] == "Ji-woo Kim" and meetings[1][8] == "Anna de Vries"
+
+
+async def test_outcomes_export_names_both_people_the_time_the_table_and_the_answer(make_bot):
+    bot = await make_bot(organisers={"telegram_ids": [9000]})
+    users = await setup(bot)
+    await request_from_jiwoo(bot, users, times=("Thu 10 Apr 10:20",))
+    await users[2].press("✅ Thu 10 Apr 10:20")
+    bot.clock.set(datetime(2025, 4, 10, 8, 50, tzinfo=UTC))  # 10:50 in Brussels
+    await bot.dispatch()
+    await bot.dispatch()
+    await users[1].press("Cooperation possible")
+    await users[2].press("Informative, no cooperation planned")
+    await users[2].press("💬 Add a comment (only organisers see it)")
+    await users[2].send("Good talk, different timelines")
+    async with bot.uow() as uow:
+        anna = await uow.profiles.get(2)
+        anna.hidden_fields = ["organisation"]  # hidden from everyone, organisers' tables too
+        await uow.profiles.save(anna)
+        await uow.commit()
+
+    organiser = bot.client(9000, "Org")
+    await organiser.command("export")
+    await organiser.press("Meeting outcomes")
+    doc = organiser.last()
+    assert doc.document.name == "outcomes.csv" and doc.text == "Meeting outcomes: 2 rows"
+    table = rows_of(doc.document.data)
+    assert table[0] == [
+        "meeting_id",
+        "start",
+        "location",
+        "table",
+        "name",
+        "organisation",
+        "partner_name",
+        "partner_organisation",
+        "outcome",
+        "comment",
+        "telegram_id",
+        "partner_telegram_id",
+    ]
+    when_where = ["1", "2025-04-10T10:20+02:00", "Matchmaking area, level 2", "1"]
+    kist = "Korea Institute of Science and Technology"
+    informative, comment = "Informative, no cooperation planned", "Good talk, different timelines"
+    assert sorted(table[1:]) == [
+        [*when_where, "Anna de Vries", "", "Ji-woo Kim", kist, informative, comment, "2", "1"],
+        [
+            *when_where,
+            "Ji-woo Kim",
+            kist,
+            "Anna de Vries",
+            "",
+            "Cooperation possible",
+            "",
+            "1",
+            "2",
+        ],
+    ]

@@ -127,6 +127,8 @@ async def test_results_charts_and_csv_for_organisers(make_bot):
         assert chart.data[:8] == b"\x89PNG\r\n\x1a\n"
         assert struct.unpack(">II", chart.data[16:24])[0] > 300
     csv_rows = messages[-1].document.data.decode("utf-8-sig").splitlines()
-    assert csv_rows[0] == "telegram_id,question,question_text,answer"
-    assert "51,parts,Which parts did you join?,Thematic sessions; 1:1 matchmaking" in csv_rows
-    assert "51,better,What would make matchmaking better?,한국어 의견도 좋아요" in csv_rows
+    assert csv_rows[0] == "name,organisation,question,question_text,answer,telegram_id"
+    who = "Ji-woo Kim,Korea Institute of Science and Technology"
+    parts = "parts,Which parts did you join?,Thematic sessions; 1:1 matchmaking"
+    assert f"{who},{parts},51" in csv_rows
+    assert f"{who},better,What would make matchmaking better?,한국어 의견도 좋아요,51" in csv_rows

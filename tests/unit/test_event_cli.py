@@ -129,8 +129,14 @@ def test_export_cli_writes_csv_with_bom(cfg, tmp_path, capsys):
     data = out.read_bytes()
     assert data.startswith("\ufeff".encode())
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("id,start,slot,table,status")
-    assert lines[1].endswith(",1,P1,2,P2") and "afternoon@20250410T1200" in lines[1]
+    assert lines[0] == (
+        "id,start,location,table,status,a_name,a_organisation,b_name,b_organisation,slot,"
+        "a_telegram_id,b_telegram_id"
+    )
+    assert lines[1] == (
+        '1,2025-04-10T14:00+02:00,"Matchmaking area, level 2",1,booked,P1,O1,P2,O2,'
+        "afternoon@20250410T1200,1,2"
+    )
     assert "meetings: 1 rows" in capsys.readouterr().out
 
 
