@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram.ext import filters
 
-from core.people.registrations import ImportReport
+from core.people.registrations import (
+    MAX_ROWS,
+    ImportReport,
+    ParsedRegistrations,
+    read_registrations,
+)
+from handlers.common import MAX_TEXT, clip
 from handlers.i18n import Safe, Translator
 from handlers.people.profile import other_message
 from handlers.routes import IMPORT
@@ -14,15 +22,51 @@ IMPORTS_KEY = "pending_imports"
 MAX_BYTES = 5_000_000
 
 
+async def read_in_thread(data: bytes) -> ParsedRegistrations:
+    """Decoding and checking 10,000 rows takes a while: never on the event loop."""
+    return await asyncio.to_thread(read_registrations, data)
+
+
+def file_format(t: Translator, report: ImportReport) -> Safe:
+    """How the file was read, so a garbled name can be traced to the encoding or delimiter."""
+    encodings = {
+        "utf-8": t("import.encoding_utf8"),
+        "utf-8-sig": t("import.encoding_utf8_bom"),
+        "utf-16": t("import.encoding_utf16"),
+        "cp949": t("import.encoding_cp949"),
+    }
+    delimiters = {
+        ",": t("import.delimiter_comma"),
+        ";": t("import.delimiter_semicolon"),
+        "\t": t("import.delimiter_tab"),
+    }
+    return t(
+        "import.format",
+        encoding=encodings.get(report.encoding, report.encoding),
+        delimiter=delimiters.get(report.delimiter, report.delimiter),
+    )
+
+
 def import_report(t: Translator, report: ImportReport, limit: int = 25) -> Safe:
-    """Counts, then each refused line with its reason."""
+    """Counts (and, before importing, how the file was read), then refused lines while they
+    fit in one message."""
+    if report.refusal == "encoding":
+        return t("import.unknown_encoding")
+    if report.refusal == "too_many_rows":
+        return t("import.too_many", limit=MAX_ROWS)
     key = "import.dry" if report.dry_run else "import.done"
     lines = [t(key, created=report.created, updated=report.updated, refused=len(report.errors))]
-    lines += [
-        t("import.error", line=line, problem=problem) for line, problem in report.errors[:limit]
-    ]
-    if len(report.errors) > limit:
-        lines.append(t("import.more", count=len(report.errors) - limit))
+    if report.dry_run:
+        lines.append(file_format(t, report))
+    size, shown = sum(len(line) + 1 for line in lines), 0
+    for line, problem in report.errors[:limit]:
+        entry = t("import.error", line=line, problem=clip(problem, 300))
+        if size + len(entry) + 1 > MAX_TEXT - 100:  # room for "… and N more"
+            break
+        lines.append(entry)
+        size, shown = size + len(entry) + 1, shown + 1
+    if len(report.errors) > shown:
+        lines.append(t("import.more", count=len(report.errors) - shown))
     return Safe("\n".join(lines))
 
 
@@ -38,21 +82,23 @@ async def csv_document(turn: Turn) -> None:
     if (document.file_size or 0) > MAX_BYTES:
         await turn.reply(t("import.too_big"))
         return
-    data = await (await document.get_file()).download_as_bytearray()
-    try:
-        text = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        await turn.reply(t("import.not_utf8"))
+    file = await document.get_file()
+    if (file.file_size or 0) > MAX_BYTES:
+        await turn.reply(t("import.too_big"))
+        return
+    data = bytes(await file.download_as_bytearray())
+    if len(data) > MAX_BYTES:  # Telegram may leave the size out: what arrived decides
+        await turn.reply(t("import.too_big"))
         return
     report = await services.people.registrations.by_organiser(
-        turn.user_id, text, dry_run=True, now=turn.now()
+        turn.user_id, await read_in_thread(data), dry_run=True, now=turn.now()
     )
-    message_ = turn.update.effective_message
-    token = f"{message_.message_id}" if message_ is not None else "0"
-    if turn.ctx.user_data is not None:
-        turn.ctx.user_data.setdefault(IMPORTS_KEY, {})[token] = text
     rows = []
     if report.created or report.updated:
+        message_ = turn.update.effective_message
+        token = f"{message_.message_id}" if message_ is not None else "0"
+        if turn.ctx.user_data is not None:
+            turn.ctx.user_data.setdefault(IMPORTS_KEY, {})[token] = data
         rows = [[(t("import.button", count=report.created + report.updated), IMPORT.pack(token))]]
     await turn.reply(import_report(t, report), rows)
 
@@ -61,13 +107,13 @@ async def import_button(turn: Turn) -> None:
     """im:<token>: import the validated file (organiser re-checked in core)."""
     user_data = turn.ctx.user_data
     pending = user_data.get(IMPORTS_KEY, {}) if user_data is not None else {}
-    text = pending.get(turn.str_arg())
-    if text is None:
+    data = pending.get(turn.str_arg())
+    if not isinstance(data, bytes):
         await turn.reply(turn.t("buttons.expired"))
         return
     services = turn.services
     report = await services.people.registrations.by_organiser(
-        turn.user_id, text, dry_run=False, now=turn.now()
+        turn.user_id, await read_in_thread(data), dry_run=False, now=turn.now()
     )
     pending.pop(turn.str_arg(), None)
     services.partners.invalidate()
@@ -75,8 +121,14 @@ async def import_button(turn: Turn) -> None:
 
 
 def handlers() -> list[Handler]:
-    """The CSV (anyone may send one; only organisers get it checked) and the Import button."""
+    """The CSV (anyone may send one; only organisers get it checked) and the Import button.
+    Excel's "Unicode text" is saved as .txt, a tab-separated export often as .tsv."""
+    spreadsheet = (
+        filters.Document.FileExtension("csv")
+        | filters.Document.FileExtension("tsv")
+        | filters.Document.FileExtension("txt")
+    )
     return [
-        message(csv_document, PRIVATE & filters.Document.FileExtension("csv")),
+        message(csv_document, PRIVATE & spreadsheet),
         button(IMPORT, import_button, organiser=True, errors=ORGANISER_ERRORS),
     ]

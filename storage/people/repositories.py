@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.people.invites import Invite
@@ -233,6 +233,13 @@ class SqlInvites:
     async def add(self, invite: Invite) -> None:
         self.s.add(InviteRow(code=invite.code, created_at=invite.created_at))
         await self.s.flush()
+
+    async def add_many(self, invites: Sequence[Invite]) -> None:
+        """Codes in batches (a registration import mints one per attendee)."""
+        if invites:
+            await self.s.execute(
+                insert(InviteRow), [{"code": i.code, "created_at": i.created_at} for i in invites]
+            )
 
     async def bind(self, code: str, telegram_id: int, at: datetime) -> bool:
         """Atomic first-come binding: the UPDATE only matches an unused code."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.__main__ import main
+from core.people.registrations import read_registrations
 
 CSV = """name,email,organisation,country,delegation,sector,expertise,offers,seeks
 Anna de Vries,anna@tudelft.nl,Delft University of Technology,Nederland,EU,Academia,"cryo-CMOS, QKD",Cryo-CMOS control electronics,A QKD testbed
@@ -21,7 +22,11 @@ Wrong Delegation,wd@example.org,X,Germany,KR,industry,,,
 async def test_import_report_dry_run_and_update(make_bot):
     bot = await make_bot()
     uow, now = bot.uow, bot.clock.now()
-    import_registrations = bot.services.people.registrations.apply
+    apply = bot.services.people.registrations.apply
+
+    async def import_registrations(text: str, **kwargs):
+        return await apply(read_registrations(text.encode()), **kwargs)
+
     dry = await import_registrations(CSV, invite_mode=False, dry_run=True, now=now)
     assert (dry.created, dry.updated) == (2, 0)
     assert dry.errors == [
