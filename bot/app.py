@@ -84,25 +84,27 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers([*exports.handlers(), *stats.handlers(), *results.handlers()])
     # The schedule builder: /schedule and its Apply button (organisers, re-checked in core).
     app.add_handlers(schedule.handlers())
-    # Broadcasts: /broadcast, /broadcasts and their buttons; the composed message is caught
-    # before anything else reads it (group -2).
+    # Typed text goes to the person's one open prompt (handlers/prompts.py): each flow that
+    # waits for text reads messages in its own group before everything else (groups -4 to -1,
+    # in any order: only the open prompt's flow takes the message), then the profile answers.
+    # Broadcasts: /broadcast, /broadcasts and their buttons; the composed message (group -2).
     app.add_handlers(broadcast.handlers())
     app.add_handlers(broadcast.compose_handlers(), group=-2)
-    # The survey and follow-up; after-meeting outcome questions, whose pending comment is
-    # caught early (group -3).
+    # The survey (typed answers: group -4) and follow-up; after-meeting outcome questions with
+    # their comment (group -3).
     app.add_handlers(feedback.handlers())
     # The survey (/feedback) and the follow-up's buttons.
     app.add_handlers(followup.handlers())
     app.add_handlers(meetings.outcome_handlers())
     app.add_handlers(meetings.comment_handlers(), group=-3)
     app.add_handlers(feedback.survey_text_handlers(), group=-4)
-    # A note being typed for a meeting request is caught before profile answers (group -1).
+    # A note being typed for a meeting request (group -1).
     app.add_handlers(meetings.note_handlers(), group=-1)
     # Privacy: /privacy, /mydata, /deleteme.
     app.add_handlers(privacy.handlers())
     # /help.
     app.add_handlers(help_.handlers())
-    # Typed answers to the open profile question (text, then anything else).
+    # Typed answers to the open profile question (text, then anything else), in group 0.
     app.add_handlers(profile.answer_handlers())
     # Unknown commands get a hint to /help.
     app.add_handlers(help_.fallback_handlers())

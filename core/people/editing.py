@@ -112,16 +112,18 @@ class ProfileEditing:
             await uow.commit()
             return AnswerResult(field, profile, mode, nxt)
 
-    async def stop_asking(self, telegram_id: int) -> bool:
-        """/cancel: forget the open question; answers already given stay saved."""
+    async def stop_asking(self, telegram_id: int) -> str | None:
+        """/cancel or another prompt opening: forget the open question (answers already given
+        stay saved); the mode it was asked in ("onboarding", "edit"), None if none was open."""
         async with self.uow() as uow:
             person = await uow.people.get(telegram_id)
             if person is None or person.awaiting_field is None:
-                return False
+                return None
+            mode = person.awaiting_mode or "edit"
             person.awaiting_field = person.awaiting_mode = None
             await uow.people.save(person)
             await uow.commit()
-            return True
+            return mode
 
     async def set_visibility(
         self, telegram_id: int, visibility: str, *, owner: int | None = None

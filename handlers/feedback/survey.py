@@ -15,6 +15,7 @@ from core.feedback.survey_flow import Progress, SurveyClosed
 from core.reference.errors import InvalidAnswer
 from handlers.common import Button, clip
 from handlers.i18n import Safe, Translator
+from handlers.prompts import Prompt, close, open_prompt, waiting, with_aside
 from handlers.routes import (
     SURVEY_ANSWER,
     SURVEY_CHANGE,
@@ -27,7 +28,6 @@ from handlers.routes import (
 from handlers.turns import ErrorKeys, Handler, Turn, button, command, message
 
 PRIVATE = filters.ChatType.PRIVATE
-SURVEY_KEY = "survey_question"
 MULTI_KEY = "survey_multi"
 #: Refusals of the survey's use cases, in the person's language (the reason picks the text).
 ERRORS: ErrorKeys = {InvalidAnswer: "survey.invalid.", SurveyClosed: "survey.closed"}
@@ -90,11 +90,12 @@ def _user_data(turn: Turn) -> dict[str, Any]:
 async def _show(
     turn: Turn, progress: Progress, *, edit: bool, question: Question | None = None
 ) -> None:
-    """The next (or a chosen) question, or the summary with edit buttons when all are done."""
+    """The next (or a chosen) question, or the summary with edit buttons when all are done.
+    A shown question is the open prompt: typed text answers it (or is refused clearly)."""
     t, data = turn.t, _user_data(turn)
     question = question or progress.next
     if question is None:
-        data.pop(SURVEY_KEY, None)
+        close(turn, Prompt.SURVEY)
         lines: list[str] = [t("survey.finished")]
         rows: list[list[Button]] = []
         for q in progress.survey.questions:
@@ -104,11 +105,11 @@ async def _show(
             rows.append([(t("survey.button.change", n=len(rows) + 1), SURVEY_CHANGE.pack(q.key))])
         await turn.reply(Safe("\n".join(lines)), rows, edit=edit)
         return
-    data[SURVEY_KEY] = question.key  # typed text answers it (or is refused clearly)
+    put_aside = await open_prompt(turn, Prompt.SURVEY, question.key)
     if question.kind == "multi":
         data[MULTI_KEY] = list(progress.answers.get(question.key) or [])
     text, rows = _question_view(t, progress, question)
-    await turn.reply(text, rows, edit=edit)
+    await turn.reply(with_aside(put_aside, text), rows, edit=edit)
 
 
 def _answer_text(question: Question, value: Any, lang: str) -> str:
@@ -189,11 +190,12 @@ async def change(turn: Turn) -> None:
 
 
 async def survey_text(turn: Turn) -> None:
-    """A typed answer to the open free-text question (group -4, then stop)."""
-    data = _user_data(turn)
-    key = data.get(SURVEY_KEY)
-    if not key or not turn.text:
+    """A typed answer to the open survey question, when the survey is the open prompt (its own
+    early group, then stop)."""
+    opened = waiting(turn, Prompt.SURVEY)
+    if opened is None or not turn.text:
         return
+    key = opened.ref
     t, flow = turn.t, turn.services.feedback.survey
     try:
         progress = await flow.answer(turn.user_id, str(key), turn.text, now=turn.now())
@@ -209,7 +211,7 @@ async def survey_text(turn: Turn) -> None:
         await turn.reply(Safe(f"{problem}\n\n{text}"), rows)
         raise ApplicationHandlerStop from None
     except SurveyClosed:
-        data.pop(SURVEY_KEY, None)
+        close(turn, Prompt.SURVEY)
         await turn.reply(t("survey.closed"))
         raise ApplicationHandlerStop from None
     await _show(turn, progress, edit=False)

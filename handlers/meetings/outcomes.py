@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram.ext import ApplicationHandlerStop
 
 from core.meetings.outcomes import Outcome
 from handlers.meetings.replies import ERRORS
+from handlers.prompts import Prompt, close, open_prompt, waiting, with_aside
 from handlers.routes import OUTCOME_ANSWER, OUTCOME_COMMENT
 from handlers.turns import Handler, Turn, button, message
-
-COMMENT_KEY = "outcome_comment"
 
 
 async def answer(turn: Turn) -> None:
@@ -34,20 +31,19 @@ async def ask_comment(turn: Turn) -> None:
     """ocm:<meeting>: the next text is a comment on my answer (refused without an answer)."""
     meeting_id = turn.int_arg()
     await turn.services.meetings.outcomes.may_comment(meeting_id, turn.user_id)
-    if turn.ctx.user_data is not None:
-        turn.ctx.user_data[COMMENT_KEY] = meeting_id
-    await turn.reply(turn.t("outcomes.type_comment"))
+    put_aside = await open_prompt(turn, Prompt.OUTCOME_COMMENT, meeting_id)
+    await turn.reply(with_aside(put_aside, turn.t("outcomes.type_comment")))
 
 
 async def comment_text(turn: Turn) -> None:
-    """The next text after 'Add a comment' is the comment (its own early group, then stop)."""
-    data: dict[str, Any] = turn.ctx.user_data if turn.ctx.user_data is not None else {}
-    meeting_id = data.get(COMMENT_KEY)
-    if meeting_id is None or not turn.text:
+    """The next text after 'Add a comment' is the comment, while that is the open prompt (its
+    own early group, then stop)."""
+    opened = waiting(turn, Prompt.OUTCOME_COMMENT)
+    if opened is None or not turn.text:
         return
-    data.pop(COMMENT_KEY, None)
+    close(turn, Prompt.OUTCOME_COMMENT)
     await turn.services.meetings.outcomes.comment(
-        int(meeting_id), turn.user_id, turn.text.strip(), now=turn.now()
+        int(str(opened.ref)), turn.user_id, turn.text.strip(), now=turn.now()
     )
     await turn.reply(turn.t("outcomes.comment_saved"))
     raise ApplicationHandlerStop

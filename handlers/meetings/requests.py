@@ -13,6 +13,7 @@ from core.meetings.requests import Picker
 from handlers.common import chunk, clip
 from handlers.i18n import Safe
 from handlers.meetings.replies import ERRORS, MAX_PICK, send_ics, when
+from handlers.prompts import Prompt, close, open_prompt, waiting, with_aside
 from handlers.routes import (
     PICK_DROP,
     PICK_NOTE,
@@ -35,6 +36,7 @@ def _draft(turn: Turn) -> dict[str, Any] | None:
 
 
 def _drop_draft(turn: Turn) -> None:
+    close(turn, Prompt.MEETING_NOTE)
     if turn.ctx.user_data is not None:
         turn.ctx.user_data.pop(DRAFT_KEY, None)
 
@@ -49,6 +51,7 @@ async def start_request(turn: Turn, target: int) -> bool:
 
 
 async def _open(turn: Turn, picker: Picker, *, replaces: int | None) -> None:
+    close(turn, Prompt.MEETING_NOTE)  # a note asked for an earlier draft is not this one's
     if turn.ctx.user_data is not None:
         turn.ctx.user_data[DRAFT_KEY] = {
             "target": picker.target,
@@ -56,7 +59,6 @@ async def _open(turn: Turn, picker: Picker, *, replaces: int | None) -> None:
             "slots": [],
             "note": "",
             "replaces": replaces,
-            "typing": False,
         }
     await _show_picker(turn, picker.slots, edit=False)
 
@@ -114,13 +116,13 @@ async def toggle_slot(turn: Turn) -> None:
 
 
 async def ask_note(turn: Turn) -> None:
-    """mq:n: the next text typed is the note to the other person."""
+    """mq:n: the next text typed is the note to the other person (the one open prompt)."""
     draft = _draft(turn)
     if draft is None:
         await turn.reply(turn.t("buttons.expired"))
         return
-    draft["typing"] = True
-    await turn.reply(turn.t("meetings.type_note"))
+    put_aside = await open_prompt(turn, Prompt.MEETING_NOTE, int(draft["target"]))
+    await turn.reply(with_aside(put_aside, turn.t("meetings.type_note")))
 
 
 async def drop_draft(turn: Turn) -> None:
@@ -154,12 +156,15 @@ async def send_request(turn: Turn) -> None:
 
 
 async def note_text(turn: Turn) -> None:
-    """While a draft waits for its note, the next text is that note (then stop other handlers)."""
+    """While the draft's note is the open prompt, the next text is that note (then stop)."""
+    opened = waiting(turn, Prompt.MEETING_NOTE)
+    if opened is None or not turn.text:
+        return
+    close(turn, Prompt.MEETING_NOTE)
     draft = _draft(turn)
-    if draft is None or not draft.get("typing") or not turn.text:
+    if draft is None or draft["target"] != opened.ref:
         return
     draft["note"] = turn.text.strip()[: turn.services.meetings.rules.note_length]
-    draft["typing"] = False
     await _show_picker(turn, await _free_slots(turn, draft), edit=False)
     raise ApplicationHandlerStop
 

@@ -3,8 +3,6 @@ progress message and a final report; /broadcasts lists past ones."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Bot, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, filters
@@ -17,6 +15,7 @@ from core.reference.errors import NotFound
 from handlers.common import Button
 from handlers.i18n import Safe, Translator
 from handlers.outbox.rendering import render, send_rendered
+from handlers.prompts import Prompt, close, open_prompt, waiting, with_aside
 from handlers.routes import BROADCAST_AUDIENCE, BROADCAST_DISCARD, BROADCAST_SEND
 from handlers.services import Services
 from handlers.turns import (
@@ -30,17 +29,16 @@ from handlers.turns import (
     message,
 )
 
-COMPOSE_KEY = "broadcast_compose"
 #: Core's organiser re-check answers like the wrapper's; a draft that is gone or no longer a
 #: draft (sent, discarded) when its button is pressed says so.
 ERRORS: ErrorKeys = {**ORGANISER_ERRORS, NotFound: "meetings.error.gone"}
 
 
 async def broadcast_command(turn: Turn) -> None:
-    """Ask for the message; the next one the organiser sends is the broadcast."""
-    if turn.ctx.user_data is not None:
-        turn.ctx.user_data[COMPOSE_KEY] = True
-    await turn.reply(turn.t("broadcast.compose"))
+    """Ask for the message; the next one the organiser sends is the broadcast (the one open
+    prompt: any other is put aside)."""
+    put_aside = await open_prompt(turn, Prompt.BROADCAST)
+    await turn.reply(with_aside(put_aside, turn.t("broadcast.compose")))
 
 
 def _as_outgoing(update: Update) -> OutgoingMessage | None:
@@ -64,17 +62,17 @@ def _as_outgoing(update: Update) -> OutgoingMessage | None:
 
 
 async def compose(turn: Turn) -> None:
-    """Catch the composed message (group -2), store the draft, offer audiences."""
-    data: dict[str, Any] = turn.ctx.user_data if turn.ctx.user_data is not None else {}
-    if not data.get(COMPOSE_KEY):
+    """Catch the composed message while composing is the open prompt (its own early group),
+    store the draft, offer audiences."""
+    if waiting(turn, Prompt.BROADCAST) is None:
         return
     if not turn.services.policy.is_organiser(turn.user_id):
-        data.pop(COMPOSE_KEY, None)
+        close(turn, Prompt.BROADCAST)
         return
     outgoing = _as_outgoing(turn.update)
     if outgoing is None or (outgoing.text or "").startswith("/"):
         return  # commands (e.g. /cancel) pass through
-    data.pop(COMPOSE_KEY, None)
+    close(turn, Prompt.BROADCAST)
     draft = await turn.services.outreach.broadcasts.draft(turn.user_id, outgoing, now=turn.now())
     await _audiences(turn, draft)
     raise ApplicationHandlerStop

@@ -17,6 +17,7 @@ from handlers.people.questions import (
     question_buttons,
     show_card,
 )
+from handlers.prompts import Prompt, close, close_any, current
 from handlers.routes import PROFILE_CHOOSE, PROFILE_CONTINUE, PROFILE_EDIT, PROFILE_SKIP
 from handlers.turns import PRIVATE, ErrorKeys, Handler, Turn, button, command, message
 
@@ -51,6 +52,7 @@ async def text_answer(turn: Turn) -> None:
     try:
         result = await turn.services.people.profiles.answer(turn.user_id, turn.text)
     except NotFound:
+        close(turn, Prompt.PROFILE)
         await turn.reply(turn.t("help.unknown_text"))
         return
     except InvalidAnswer as err:
@@ -60,7 +62,12 @@ async def text_answer(turn: Turn) -> None:
 
 
 async def other_message(turn: Turn) -> None:
-    """Stickers, photos, voice…: ask for text when a question is open."""
+    """Stickers, photos, voice…: ask for text when a prompt is open (a profile question, or
+    another flow's that takes text only)."""
+    opened = current(turn)
+    if opened is not None and opened.kind is not Prompt.PROFILE:
+        await turn.reply(turn.t("invalid.not_text"))
+        return
     person, _ = await turn.services.people.profiles.load(turn.user_id)
     await turn.reply(
         turn.t("invalid.not_text") if person.awaiting_field else turn.t("help.unknown_text")
@@ -118,11 +125,8 @@ async def profile_command(turn: Turn) -> None:
 
 
 async def cancel(turn: Turn) -> None:
-    """/cancel: stop asking; nothing answered is lost."""
-    stopped = await turn.services.people.profiles.stop_asking(turn.user_id)
-    await turn.reply(
-        turn.t("profile.cancelled") if stopped else turn.t("profile.nothing_to_cancel")
-    )
+    """/cancel: close the open prompt, whichever flow it is; nothing answered is lost."""
+    await turn.reply(await close_any(turn))
 
 
 def handlers() -> list[Handler]:

@@ -16,6 +16,7 @@ from core.reference.countries import COMMON_COUNTRY_CODES
 from handlers.common import Button, chunk, clip
 from handlers.i18n import Safe, Translator
 from handlers.people.card import country_name, field_value, keyword_labels, render_card
+from handlers.prompts import Prompt, close, open_prompt, with_aside
 from handlers.routes import PROFILE_CHOOSE, PROFILE_CONTINUE, PROFILE_EDIT, PROFILE_SKIP
 from handlers.turns import Turn
 
@@ -74,11 +75,13 @@ async def ask_field(
     owner: int | None = None,
     edit: bool = False,
 ) -> None:
-    """Remember the open question in the database, then ask it (edit=True: in the pressed one)."""
+    """Remember the open question in the database, then ask it (edit=True: in the pressed one);
+    it is the one open prompt now (any other is put aside, said on top)."""
     profile = await turn.services.people.profiles.ask(turn.user_id, name, mode, owner=owner)
+    put_aside = await open_prompt(turn, Prompt.PROFILE)
     text = question(turn.t, profile, name, mode)
     await turn.reply(
-        Safe(f"{prefix}\n\n{text}" if prefix else text),
+        with_aside(put_aside, Safe(f"{prefix}\n\n{text}" if prefix else text)),
         question_buttons(turn.t, name, turn.user_id, mode),
         edit=edit,
     )
@@ -120,7 +123,9 @@ async def after_answer(turn: Turn, result: AnswerResult, said: Safe, *, edit: bo
     turn.services.partners.refresh(result.profile)
     if result.next_field is not None:
         await ask_field(turn, result.next_field, result.mode, prefix=said, edit=edit)
-    elif result.mode == "onboarding":
+        return
+    close(turn, Prompt.PROFILE)
+    if result.mode == "onboarding":
         intro = Safe(f"{said}\n\n{turn.t('profile.done')}")
         await show_card(turn, result.profile, intro=intro, edit=edit)
     else:
