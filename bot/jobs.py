@@ -9,7 +9,7 @@ from typing import Any
 from telegram.ext import JobQueue
 
 from bot.config import Settings
-from bot.dispatcher import OutboxDispatcher
+from bot.dispatcher import OutboxDispatcher, RecordsLost
 from handlers.context import BotContext
 from handlers.outreach import broadcast
 from handlers.services import Services
@@ -39,7 +39,13 @@ def _wake_if(services: Services, queued: object) -> None:
 
 async def send_outbox(context: BotContext) -> None:
     """Hand due queued messages to Telegram through the one pacer."""
-    await _data(context).dispatcher.run_once()
+    try:
+        await _data(context).dispatcher.run_once()
+    except RecordsLost:
+        # Sent messages whose results cannot be written: stop the process rather than go on
+        # sending blind; its supervisor restarts it once the database is back.
+        context.application.stop_running()
+        raise
 
 
 async def expire_requests(context: BotContext) -> None:
