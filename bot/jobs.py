@@ -11,6 +11,7 @@ from telegram.ext import JobQueue
 from bot.config import Settings
 from bot.dispatcher import OutboxDispatcher, RecordsLost
 from handlers.context import BotContext
+from handlers.help import reset_organiser_menu
 from handlers.outreach import broadcast
 from handlers.services import Services
 
@@ -63,8 +64,17 @@ async def refresh_broadcast_progress(context: BotContext) -> None:
 
 
 async def reload_organisers(context: BotContext) -> None:
-    """Organisers added with `forumbot organisers add` take effect within a minute."""
-    await _data(context).services.people.load_organisers()
+    """Organisers added or removed with `forumbot organisers` take effect within a minute; a
+    removed one's chat gets the attendee menu back."""
+    people = _data(context).services.people
+    await people.load_organisers()
+    done = set()
+    for former in await people.revoked_organisers():
+        if people.is_organiser(former) or await reset_organiser_menu(
+            context.bot, context.bot_data, former
+        ):
+            done.add(former)
+    await people.forget_revoked(done)
 
 
 async def invite_to_survey(context: BotContext) -> None:
