@@ -35,8 +35,18 @@ IN_FLIGHT_SECONDS = 0.15
 MAX_IN_FLIGHT = 128
 #: How long a stop waits for a running pass to hand its rows back and write its records.
 STOP_GRACE_SECONDS = 10.0
+#: A failed record (e.g. "database is locked") is tried again after this, doubling up to the
+#: most, for this long in all; then the dispatcher gives up by crashing, and a restart takes over.
+RECORD_RETRY_FIRST = 0.05
+RECORD_RETRY_MOST = 5.0
+RECORD_GIVE_UP_SECONDS = 60.0
 _RELEASED = Outcome("released")
 _UNREACHABLE_HINTS = ("chat not found", "user is deactivated", "bot can't initiate")
+
+
+class RecordsLost(RuntimeError):
+    """Results of sends could not be written for RECORD_GIVE_UP_SECONDS: the process must stop
+    (its supervisor restarts it); those rows go out again once their lease runs out."""
 
 
 class OutboxDispatcher:
@@ -66,6 +76,8 @@ class OutboxDispatcher:
         self.in_flight = min(MAX_IN_FLIGHT, max(1, math.ceil(max_per_second * IN_FLIGHT_SECONDS)))
         self.paused_until: datetime | None = None
         self.stopping = False
+        #: Set once results could not be recorded: this process sends nothing more.
+        self.gave_up: RecordsLost | None = None
         self._current: _Pass | None = None
         self._lock = asyncio.Lock()
 
@@ -73,6 +85,8 @@ class OutboxDispatcher:
         """One pass: send every due row; returns how many sends were attempted."""
         if self._lock.locked() or self.stopping:
             return 0
+        if self.gave_up is not None:
+            raise self.gave_up
         async with self._lock:
             self._current = _Pass(self)
             try:
@@ -169,6 +183,9 @@ class _Pass:
         self.broken = False
         self.results: list[tuple[OutboxRow, Outcome]] = []
         self.flush = asyncio.Event()
+        #: Clear while a record is being retried: sends wait rather than pile up unrecorded.
+        self.recording = asyncio.Event()
+        self.recording.set()
         self.finished = False
         self.recipients: dict[int, _Recipient] = {}
         self.attempts = 0
@@ -245,6 +262,7 @@ class _Pass:
                 del self.recipients[key]
 
     async def _send_one(self, delivery: Delivery) -> None:
+        await self.recording.wait()
         if self._may_go_on():
             # The scheduler lets this send go once the bot's and the chat's limits allow it.
             priority = (
@@ -276,12 +294,53 @@ class _Pass:
                         await asyncio.wait_for(self.flush.wait(), RECORD_LINGER)
                 self.flush.clear()
                 done, self.results = self.results, []
-                now = self.d.clock.now()
-                await record_outcomes(self.d.uow, done, now=now, policy=self.d.policy)
+                await self._record(done)
                 if self.finished and not self.results:
                     return
         except BaseException:
             # Without a record, a send would be repeated; stop sending until the store is back.
             self.broken = True
+            self.recording.set()
             self.hungry.set()
             raise
+
+    async def _record(self, done: list[tuple[OutboxRow, Outcome]]) -> None:
+        """Record sent results, trying again with backoff while the store refuses (a locked
+        SQLite file, a dropped connection); give up by raising RecordsLost after a while."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        delay = RECORD_RETRY_FIRST
+        failures = 0
+        while True:
+            try:
+                await record_outcomes(
+                    self.d.uow, done, now=self.d.clock.now(), policy=self.d.policy
+                )
+            except Exception as exc:
+                failures += 1
+                self.recording.clear()
+                waited = loop.time() - started
+                if waited + delay > RECORD_GIVE_UP_SECONDS:
+                    log.critical(
+                        "outbox: %d results could not be recorded for %.0f s (%d tries); "
+                        "stopping so a restart takes over",
+                        len(done),
+                        waited,
+                        failures,
+                        exc_info=exc,
+                    )
+                    self.d.gave_up = RecordsLost(f"{len(done)} outbox results not recorded")
+                    raise self.d.gave_up from exc
+                log.warning(
+                    "outbox: recording %d results failed (%s), trying again in %.2f s",
+                    len(done),
+                    exc,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RECORD_RETRY_MOST)
+                continue
+            if failures:
+                log.info("outbox: %d results recorded after %d failed tries", len(done), failures)
+            self.recording.set()
+            return

@@ -9,8 +9,9 @@ from typing import Any
 from telegram.ext import JobQueue
 
 from bot.config import Settings
-from bot.dispatcher import OutboxDispatcher
+from bot.dispatcher import OutboxDispatcher, RecordsLost
 from handlers.context import BotContext
+from handlers.help import reset_organiser_menu
 from handlers.outreach import broadcast
 from handlers.services import Services
 
@@ -39,7 +40,13 @@ def _wake_if(services: Services, queued: object) -> None:
 
 async def send_outbox(context: BotContext) -> None:
     """Hand due queued messages to Telegram through the one pacer."""
-    await _data(context).dispatcher.run_once()
+    try:
+        await _data(context).dispatcher.run_once()
+    except RecordsLost:
+        # Sent messages whose results cannot be written: stop the process rather than go on
+        # sending blind; its supervisor restarts it once the database is back.
+        context.application.stop_running()
+        raise
 
 
 async def expire_requests(context: BotContext) -> None:
@@ -57,8 +64,17 @@ async def refresh_broadcast_progress(context: BotContext) -> None:
 
 
 async def reload_organisers(context: BotContext) -> None:
-    """Organisers added with `forumbot organisers add` take effect within a minute."""
-    await _data(context).services.people.load_organisers()
+    """Organisers added or removed with `forumbot organisers` take effect within a minute; a
+    removed one's chat gets the attendee menu back."""
+    people = _data(context).services.people
+    await people.load_organisers()
+    done = set()
+    for former in await people.revoked_organisers():
+        if people.is_organiser(former) or await reset_organiser_menu(
+            context.bot, context.bot_data, former
+        ):
+            done.add(former)
+    await people.forget_revoked(done)
 
 
 async def invite_to_survey(context: BotContext) -> None:

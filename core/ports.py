@@ -1,4 +1,5 @@
-"""The ports every feature shares: the clock, and the transaction a unit of work opens.
+"""The ports every feature shares: the clock, the transaction a unit of work opens, and the
+counter of changes made by other processes.
 
 Each feature declares the repositories it needs in its own `ports.py`
 (`core/<feature>/ports.py`: repository protocols, `HasX` pieces and its `UnitOfWork`), so a
@@ -33,3 +34,19 @@ class Transaction(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+
+class ChangeCounter(Protocol):
+    """Counts changes other processes must notice (an erasure, a purge, an import): bump it in
+    the changing transaction; compare it before trusting anything kept in memory."""
+
+    async def bump(self) -> None: ...
+
+    async def current(self) -> int: ...
+
+
+class HasChanges(Protocol):
+    """A unit of work that reaches the change counter."""
+
+    @property
+    def changes(self) -> ChangeCounter: ...

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import filters
 
 from handlers.context import BotContext
@@ -85,6 +85,25 @@ async def set_organiser_menu(bot: Bot, bot_data: dict[Any, Any], organiser_id: i
             log.warning("organiser menu not set for %s: %s", organiser_id, exc)
             return
     done.add(organiser_id)
+
+
+async def reset_organiser_menu(bot: Bot, bot_data: dict[Any, Any], former_id: int) -> bool:
+    """A revoked organiser's chat goes back to the attendee menu (the default scope's, which
+    Telegram shows once the chat's own is deleted); False when Telegram should be asked again."""
+    bot_data.setdefault(ORGANISER_MENUS_KEY, set()).discard(former_id)
+    for lang in menu_languages():
+        try:
+            await bot.delete_my_commands(
+                scope=BotCommandScopeChat(former_id), language_code=menu_language_code(lang)
+            )
+        except BadRequest as exc:
+            if "chat not found" not in str(exc).lower():
+                log.warning("organiser menu not taken back from %s: %s", former_id, exc)
+            return True  # a chat Telegram does not know has no menu of its own
+        except TelegramError as exc:
+            log.warning("organiser menu not taken back from %s yet: %s", former_id, exc)
+            return False
+    return True
 
 
 async def offer_organiser_menu(turn: Turn) -> None:

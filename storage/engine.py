@@ -38,7 +38,9 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
-    """One engine per process, created in the composition root (never at import time)."""
+    """One engine per process, created in the composition root (never at import time). SQL errors
+    never carry their parameters (names, bios, notes) into a log or an exception message."""
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, echo=echo, **kwargs)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

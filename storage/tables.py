@@ -1,5 +1,6 @@
 """Every feature's tables in one import, so Base.metadata is complete for Alembic and tests."""
 
+from storage import changes
 from storage.feedback import rows as feedback_rows
 from storage.meetings import rows as meetings_rows
 from storage.outbox import rows as outbox_rows
@@ -16,4 +17,5 @@ FEATURE_TABLES = (
     programme_rows,
     outreach_rows,
     feedback_rows,
+    changes,
 )

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.changes import SqlChanges
 from storage.feedback.repositories import SqlFollowUps, SqlSurvey
 from storage.meetings.outcomes import SqlOutcomes
 from storage.meetings.repository import SqlMeetings
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     survey: SqlSurvey
     followups: SqlFollowUps
     privacy: SqlPrivacy
+    changes: SqlChanges
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -68,6 +70,7 @@ class SqlUnitOfWork:
         self.survey = SqlSurvey(s)
         self.followups = SqlFollowUps(s)
         self.privacy = SqlPrivacy(s)
+        self.changes = SqlChanges(s)
         return self
 
     async def __aexit__(

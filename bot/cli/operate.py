@@ -53,12 +53,14 @@ def add_config(sub: Subcommands) -> None:
 def serve(settings: Settings, _args: argparse.Namespace) -> int:
     """Migrate, then poll Telegram until stopped."""
     token = require_token(settings)
-    from bot.app import build_application  # imported late: keeps --help and errors fast
+    # imported late: keeps --help and errors fast
+    from bot.app import build_application, dispatcher_of
 
     asyncio.run(upgrade(settings.database.url))
     app = build_application(settings, token=token, freeze_heap=True)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+    # The outbox gave up recording what it sent: exit as failed, so a supervisor restarts us.
+    return 1 if dispatcher_of(app).gave_up is not None else 0
 
 
 def db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""Who may use the bot: `invites`, `attendees import`, `organisers add`, `privacy purge`."""
+"""Who may use the bot: `invites`, `attendees import`, `organisers add|remove|list`,
+`privacy purge`."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def add_attendees(sub: Subcommands) -> None:
 
 
 def add_organisers(sub: Subcommands) -> None:
-    """`forumbot organisers add`."""
+    """`forumbot organisers add|remove|list`."""
     org = sub.add_parser(
         "organisers",
         help="organiser accounts",
@@ -76,6 +77,20 @@ def add_organisers(sub: Subcommands) -> None:
     )
     add.add_argument("telegram_id", type=int, metavar="ID")
     add.set_defaults(command_fn=organisers_add)
+    remove = org_sub.add_parser(
+        "remove",
+        help="revoke an organiser added with 'organisers add'",
+        description="Revoke a stored organiser; a running bot refuses their organiser commands "
+        "and gives them the attendee menu within a minute.",
+    )
+    remove.add_argument("telegram_id", type=int, metavar="ID")
+    remove.set_defaults(command_fn=organisers_remove)
+    listing = org_sub.add_parser(
+        "list",
+        help="list organisers",
+        description="Every organiser: those in organisers.telegram_ids and those added.",
+    )
+    listing.set_defaults(command_fn=organisers_list)
 
 
 def add_privacy(sub: Subcommands) -> None:
@@ -196,6 +211,48 @@ async def _organisers_add(settings: Settings, telegram_id: int) -> int:
 def organisers_add(settings: Settings, args: argparse.Namespace) -> int:
     """Store an organiser beyond those in the config."""
     return asyncio.run(_organisers_add(settings, args.telegram_id))
+
+
+async def _organisers_remove(settings: Settings, telegram_id: int) -> int:
+    if telegram_id <= 0:
+        return fail("ID must be a positive Telegram user id")
+    async with services_for(settings) as services:
+        removed = await services.people.remove_organiser(telegram_id, now=SystemClock().now())
+    if telegram_id in settings.organisers.telegram_ids:
+        return fail(
+            f"{telegram_id} is still an organiser through the config (organisers.telegram_ids): "
+            "remove it there and restart the bot"
+        )
+    if removed:
+        print(
+            f"{telegram_id} is no longer an organiser (a running bot applies this within a minute)"
+        )
+    else:
+        print(f"{telegram_id} was not an organiser")
+    return 0
+
+
+def organisers_remove(settings: Settings, args: argparse.Namespace) -> int:
+    """Revoke a stored organiser."""
+    return asyncio.run(_organisers_remove(settings, args.telegram_id))
+
+
+def organisers_list(settings: Settings, _args: argparse.Namespace) -> int:
+    """Every organiser, one per line: the id and where the rights come from."""
+
+    async def go() -> list[Any]:
+        async with services_for(settings) as services:
+            return await services.people.organisers()
+
+    organisers = asyncio.run(go())
+    if not organisers:
+        print("no organisers")
+    for organiser in organisers:
+        sources = ["config"] if organiser.in_config else []
+        if organiser.added_at is not None:
+            sources.append(f"added {organiser.added_at:%Y-%m-%d %H:%M} UTC")
+        print(f"{organiser.telegram_id}  {', '.join(sources)}")
+    return 0
 
 
 async def _purge(settings: Settings, days: int, dry_run: bool) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core.outbox.model import (
@@ -94,23 +94,36 @@ async def record_outcomes(
     *,
     now: datetime,
     policy: DeliveryPolicy,
-) -> None:
-    """Several results in one transaction (one commit instead of one per message)."""
+) -> int:
+    """Several results in one transaction (one commit instead of one per message). Safe to call
+    again with the same results after a failed commit; a row whose lease ran out and that another
+    claim took over keeps that claim's result. Returns how many results were recorded."""
     if not results:
-        return
+        return 0
+    recorded = 0
     async with uow_factory() as uow:
-        sent = [row for row, outcome in results if outcome.kind == "sent" and row.id is not None]
-        for row in sent:
-            apply_outcome(row, Outcome("sent"), now, policy)
-        await uow.outbox.mark_sent([row.id for row in sent if row.id is not None], now)
+        by_claim: dict[str | None, list[int]] = {}
         for row, outcome in results:
+            if outcome.kind == "sent" and row.id is not None:
+                by_claim.setdefault(row.claim_token, []).append(row.id)
+        for token, ids in by_claim.items():
+            recorded += await uow.outbox.mark_sent(ids, now, token=token)
+        for claimed, outcome in results:
             if outcome.kind == "sent":
                 continue  # done in bulk above
+            row = replace(claimed)  # the caller's copy stays as claimed, for a retry
             apply_outcome(row, outcome, now, policy)
-            await uow.outbox.save(row)
+            recorded += await uow.outbox.save(row)
             if outcome.kind == "forbidden":
                 await uow.people.mark_unreachable(row.recipient_id, now)
                 await uow.outbox.cancel_pending_for(
                     row.recipient_id, Status.UNREACHABLE, "recipient blocked the bot"
                 )
         await uow.commit()
+    if recorded < len(results):
+        log.warning(
+            "outbox: %d of %d results not recorded: their rows were claimed again meanwhile",
+            len(results) - recorded,
+            len(results),
+        )
+    return recorded

@@ -108,6 +108,8 @@ class OutboxRow:
     attempts: int = 0
     last_error: str | None = None
     claimed_until: datetime | None = None
+    #: Which claim holds the row: its result is recorded only while this claim still holds it.
+    claim_token: str | None = None
     sent_at: datetime | None = None
     #: After this moment the message is pointless (e.g. a reminder after its meeting began).
     expires_at: datetime | None = None

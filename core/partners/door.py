@@ -83,13 +83,13 @@ class Partners:
                 only=lambda mp: mm.passes(mp.id, filters),
             )
             found = [s for s in found if s.score > 0]
-            if not found:
-                return None
-            best = found[0]
-            target = mm.profiles[int(best.id)]
-            await uow.interests.record_impression(viewer, target.telegram_id, now)
-            await uow.commit()
-            return Card(target, best, len(found) - 1)
+            for rank, best in enumerate(found):
+                target = mm.profiles[int(best.id)]
+                if await uow.interests.record_impression(viewer, target.telegram_id, now):
+                    await uow.commit()
+                    return Card(target, best, len(found) - rank - 1)
+                mm.forget(target.telegram_id)  # erased since the counter was read
+            return None
 
     async def view(self, viewer: int, target_id: int) -> Card:
         """One person's card for the viewer (from the saved list or a notification)."""
@@ -98,7 +98,7 @@ class Partners:
             await require_person(uow, viewer)
             await mm.ensure(uow)
             target = mm.profiles.get(target_id)
-            if target is None or target_id == viewer:
+            if target is None or target_id == viewer or await uow.people.get(target_id) is None:
                 raise NotFound(what="person")
             if target.visibility != "all" and not await _have_met(uow, viewer, target_id):
                 raise NotFound(what="person")
@@ -120,7 +120,9 @@ class Partners:
             target = mm.profiles.get(target_id)
             if target is None or target_id == viewer or target.visibility == "hidden":
                 raise NotFound(what="person")
-            await uow.interests.add(Interest(viewer, target_id, kind, now))
+            if not await uow.interests.add(Interest(viewer, target_id, kind, now)):
+                mm.forget(target_id)  # erased since the counter was read
+                raise NotFound(what="person")
             mutual = False
             if kind in POSITIVE:
                 theirs = await uow.interests.between(target_id, viewer)

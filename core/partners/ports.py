@@ -10,13 +10,13 @@ from core.meetings.ports import HasMeetings
 from core.outbox.ports import HasOutbox
 from core.partners.interests import Interest, InterestKind
 from core.people.ports import HasPeople, HasProfiles
-from core.ports import Transaction
+from core.ports import HasChanges, Transaction
 
 
 class InterestRepository(Protocol):
     """Saved / skipped / requested decisions, and which suggestions were shown to whom."""
 
-    async def add(self, interest: Interest) -> None: ...
+    async def add(self, interest: Interest) -> bool: ...
 
     async def remove(self, actor_id: int, target_id: int, kind: InterestKind) -> bool: ...
 
@@ -24,7 +24,7 @@ class InterestRepository(Protocol):
 
     async def between(self, actor_id: int, target_id: int) -> list[Interest]: ...
 
-    async def record_impression(self, viewer_id: int, target_id: int, at: datetime) -> None: ...
+    async def record_impression(self, viewer_id: int, target_id: int, at: datetime) -> bool: ...
 
     async def exposure_counts(self) -> dict[int, int]: ...
 
@@ -39,7 +39,7 @@ class HasInterests(Protocol):
 
 
 class UnitOfWork(
-    HasInterests, HasMeetings, HasPeople, HasProfiles, HasOutbox, Transaction, Protocol
+    HasInterests, HasMeetings, HasPeople, HasProfiles, HasOutbox, HasChanges, Transaction, Protocol
 ):
     """One transaction over what this feature reads and writes; use cases own it."""
 

@@ -94,15 +94,19 @@ class Matchmaker:
         self.index = MatchIndex(self.settings.preferences)
         self.profiles: dict[int, Profile] = {}
         self.built = False
+        #: The database's change counter when the index was built.
+        self.changes = 0
 
     async def ensure(self, uow: UnitOfWork) -> None:
-        """Build the index on first use (one query for all complete, reachable profiles)."""
-        if self.built:
+        """Build the index on first use (one query for all complete, reachable profiles), and
+        again whenever another process erased or imported people since (the change counter)."""
+        changes = await uow.changes.current()
+        if self.built and changes == self.changes:
             return
         profiles = await uow.profiles.all_matchable()
         self.profiles = {p.telegram_id: p for p in profiles}
         self.index.build(to_match_profile(p) for p in profiles)
-        self.built = True
+        self.built, self.changes = True, changes
 
     def invalidate(self) -> None:
         """Forget everything; the next request rebuilds (e.g. after a bulk import)."""
@@ -118,6 +122,11 @@ class Matchmaker:
         else:
             self.profiles.pop(profile.telegram_id, None)
             self.index.remove(str(profile.telegram_id))
+
+    def forget(self, telegram_id: int) -> None:
+        """Someone found gone from the database: out of the index at once."""
+        self.profiles.pop(telegram_id, None)
+        self.index.remove(str(telegram_id))
 
     def passes(self, profile_id: str, filters: Filters) -> bool:
         """The suggested profile fits the chosen delegation and topic area."""

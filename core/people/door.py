@@ -29,6 +29,17 @@ class Found:
     organisation: str
 
 
+@dataclass(frozen=True, slots=True)
+class Organiser:
+    """One organiser and where their rights come from."""
+
+    telegram_id: int
+    #: Listed in organisers.telegram_ids (removed only by editing the config).
+    in_config: bool
+    #: When `forumbot organisers add` stored them, if it did.
+    added_at: datetime | None
+
+
 class People:
     """Everything about the people who use the bot, with who-may-do-what checked here."""
 
@@ -89,6 +100,32 @@ class People:
             added = await uow.organisers.add(telegram_id, now)
             await uow.commit()
             return added
+
+    async def remove_organiser(self, telegram_id: int, *, now: datetime) -> bool:
+        """Revoke a stored organiser (the CLI); False when they were not one. Organisers in the
+        config stay until the config changes."""
+        async with self.uow() as uow:
+            removed = await uow.organisers.remove(telegram_id, now)
+            await uow.commit()
+            return removed
+
+    async def organisers(self) -> list[Organiser]:
+        """Every organiser: from the config, and stored with the time they were added."""
+        async with self.uow() as uow:
+            stored = await uow.organisers.added()
+        ids = sorted(set(stored) | set(self.policy.organiser_ids))
+        return [Organiser(i, i in self.policy.organiser_ids, stored.get(i)) for i in ids]
+
+    async def revoked_organisers(self) -> set[int]:
+        """Removed organisers whose chat menu the running bot has still to take back."""
+        async with self.uow() as uow:
+            return await uow.organisers.revoked()
+
+    async def forget_revoked(self, ids: set[int]) -> None:
+        """Their menus are back to the attendees': nothing left to do for them."""
+        async with self.uow() as uow:
+            await uow.organisers.forget_revoked(ids)
+            await uow.commit()
 
     async def organisers_in_chat(self) -> list[int]:
         """Organisers who opened the bot (a person row exists): Telegram knows only their chats."""

@@ -94,11 +94,19 @@ class HasInvites(Protocol):
 
 
 class OrganiserRepository(Protocol):
-    """Organisers added at run time."""
+    """Organisers added (and removed) at run time."""
 
     async def add(self, telegram_id: int, at: datetime) -> bool: ...
 
+    async def remove(self, telegram_id: int, at: datetime) -> bool: ...
+
     async def all(self) -> set[int]: ...
+
+    async def added(self) -> dict[int, datetime]: ...
+
+    async def revoked(self) -> set[int]: ...
+
+    async def forget_revoked(self, ids: set[int]) -> None: ...
 
 
 class HasOrganisers(Protocol):

@@ -65,6 +65,7 @@ class Privacy:
                     pass  # already past: nothing to tell anyone
         async with self.uow() as uow:
             await uow.privacy.erase(person)
+            await uow.changes.bump()  # running bots drop the person from what they hold
             await uow.commit()
         log.info("erasure done: %d future meetings cancelled", cancelled)
         return Erasure(cancelled)

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from core.meetings.ports import HasMeetings, HasOutcomes
 from core.outbox.ports import HasOutbox
 from core.people.ports import HasPeople, HasProfiles
-from core.ports import Transaction
+from core.ports import HasChanges, Transaction
 
 
 class PrivacyRepository(Protocol):
@@ -36,7 +36,15 @@ class CancelsMeetings(Protocol):
 
 
 class UnitOfWork(
-    HasPrivacy, HasMeetings, HasOutcomes, HasPeople, HasProfiles, HasOutbox, Transaction, Protocol
+    HasPrivacy,
+    HasMeetings,
+    HasOutcomes,
+    HasPeople,
+    HasProfiles,
+    HasOutbox,
+    HasChanges,
+    Transaction,
+    Protocol,
 ):
     """One transaction over what this feature reads and writes; use cases own it."""
 

@@ -9,11 +9,19 @@ from core.meetings.ports import HasMeetings, HasOutcomes
 from core.outbox.ports import HasOutbox
 from core.partners.ports import HasInterests
 from core.people.ports import HasPeople, HasProfiles
-from core.ports import Transaction
+from core.ports import HasChanges, Transaction
 
 
 class UnitOfWork(
-    HasInterests, HasMeetings, HasOutcomes, HasPeople, HasProfiles, HasOutbox, Transaction, Protocol
+    HasInterests,
+    HasMeetings,
+    HasOutcomes,
+    HasPeople,
+    HasProfiles,
+    HasOutbox,
+    HasChanges,
+    Transaction,
+    Protocol,
 ):
     """One transaction over what this feature reads and writes; use cases own it."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ def _outbox_to_core(row: OutboxRowModel) -> OutboxRow:
         attempts=row.attempts,
         last_error=row.last_error,
         claimed_until=row.claimed_until,
+        claim_token=row.claim_token,
         sent_at=row.sent_at,
         expires_at=row.expires_at,
         created_at=row.created_at,
@@ -63,17 +65,28 @@ class SqlOutbox:
         row.id = model.id
         return True
 
-    async def mark_sent(self, ids: list[int], at: datetime) -> None:
-        """Many deliveries in one UPDATE; the content is dropped once delivered."""
-        if ids:
-            await self.s.execute(
-                update(OutboxRowModel)
-                .where(OutboxRowModel.id.in_(ids))
-                .values(
-                    status=Status.SENT, sent_at=at, claimed_until=None, last_error=None, payload={}
-                )
-                .execution_options(synchronize_session=False)
+    async def mark_sent(self, ids: list[int], at: datetime, *, token: str | None) -> int:
+        """Many deliveries of one claim in one UPDATE; the content is dropped once delivered.
+        Rows another claim took over meanwhile are left alone (returns how many were marked)."""
+        if not ids:
+            return 0
+        result = await self.s.execute(
+            update(OutboxRowModel)
+            .where(
+                OutboxRowModel.id.in_(ids),
+                OutboxRowModel.claim_token.is_not_distinct_from(token),
             )
+            .values(
+                status=Status.SENT,
+                sent_at=at,
+                claimed_until=None,
+                claim_token=None,
+                last_error=None,
+                payload={},
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0))
 
     async def enqueue_many(self, rows: list[OutboxRow]) -> int:
         """Bulk insert that skips dedupe keys already present (one statement per 500 rows)."""
@@ -104,7 +117,11 @@ class SqlOutbox:
             added += int(getattr(result, "rowcount", 0) or 0)
         return added
 
-    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxRow]:
+    async def claim_due(
+        self, now: datetime, limit: int, lease_until: datetime, token: str | None = None
+    ) -> list[OutboxRow]:
+        """Lease due rows under a fresh claim token (a result needs it to be recorded)."""
+        token = token or secrets.token_hex(16)
         claimable = or_(
             OutboxRowModel.status == Status.PENDING,
             and_(OutboxRowModel.status == Status.SENDING, OutboxRowModel.claimed_until < now),
@@ -120,28 +137,36 @@ class SqlOutbox:
         for r in rows:
             r.status = Status.SENDING
             r.claimed_until = lease_until
+            r.claim_token = token
             r.attempts += 1
         await self.s.flush()
         return [_outbox_to_core(r) for r in rows]
 
-    async def save(self, row: OutboxRow) -> None:
+    async def save(self, row: OutboxRow) -> bool:
+        """Write a claimed row's new state, only while its claim still holds the row (False when
+        another claim took it over: that claim's result must stand)."""
         values: dict[str, Any] = {
             "status": str(row.status),
             "attempts": row.attempts,
             "last_error": row.last_error,
             "claimed_until": row.claimed_until,
+            "claim_token": None,  # the claim ends with its result
             "sent_at": row.sent_at,
             "due_at": row.due_at,
         }
         if row.status == Status.SENT:
             # Data minimisation: once delivered, the content is not needed any more.
             values["payload"] = {}
-        await self.s.execute(
+        result = await self.s.execute(
             update(OutboxRowModel)
-            .where(OutboxRowModel.id == row.id)
+            .where(
+                OutboxRowModel.id == row.id,
+                OutboxRowModel.claim_token.is_not_distinct_from(row.claim_token),
+            )
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+        return bool(getattr(result, "rowcount", 0))
 
     async def cancel_pending_for(self, recipient_id: int, status: str, reason: str) -> int:
         result = await self.s.execute(

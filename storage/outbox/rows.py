@@ -30,6 +30,8 @@ class OutboxRowModel(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     claimed_until: Mapped[datetime | None]
+    #: Set by each claim: a result is recorded only while the row still carries its claim's token.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

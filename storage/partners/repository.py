@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.partners.interests import Interest, InterestKind
 from storage.partners.rows import ImpressionRow, InterestRow
+from storage.people.rows import PersonRow
 
 
 class SqlInterests:
@@ -19,14 +20,23 @@ class SqlInterests:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
 
-    async def add(self, interest: Interest) -> None:
-        """Insert or refresh the time (a double tap or a repeated skip is one row)."""
+    async def _exist(self, *people: int) -> bool:
+        """Everyone named is (still) a person: nothing is recorded about someone erased."""
+        wanted = set(people)
+        found = await self.s.scalar(select(func.count()).where(PersonRow.telegram_id.in_(wanted)))
+        return found == len(wanted)
+
+    async def add(self, interest: Interest) -> bool:
+        """Insert or refresh the time (a double tap or a repeated skip is one row); False, and
+        nothing stored, when either person no longer exists."""
         key = (interest.actor_id, interest.target_id, str(interest.kind))
         row = await self.s.get(InterestRow, key)
         if row is not None:
             row.at = interest.at
             await self.s.flush()
-            return
+            return True
+        if not await self._exist(interest.actor_id, interest.target_id):
+            return False
         try:
             async with self.s.begin_nested():
                 self.s.add(
@@ -38,7 +48,10 @@ class SqlInterests:
                     )
                 )
         except IntegrityError:
-            pass  # the same decision arrived twice at once: one row is enough
+            # The same decision arrived twice at once (one row is enough), or someone was
+            # erased this very moment (then nothing is stored).
+            return await self._exist(interest.actor_id, interest.target_id)
+        return True
 
     async def remove(self, actor_id: int, target_id: int, kind: InterestKind) -> bool:
         result = await self.s.execute(
@@ -70,13 +83,16 @@ class SqlInterests:
         )
         return [self._to_core(r) for r in rows]
 
-    async def record_impression(self, viewer_id: int, target_id: int, at: datetime) -> None:
+    async def record_impression(self, viewer_id: int, target_id: int, at: datetime) -> bool:
+        """A card was shown; False, and nothing stored, when either person no longer exists."""
         row = await self.s.get(ImpressionRow, (viewer_id, target_id))
         if row is not None:
             row.last_at = at
             row.times += 1
             await self.s.flush()
-            return
+            return True
+        if not await self._exist(viewer_id, target_id):
+            return False
         try:
             async with self.s.begin_nested():
                 self.s.add(
@@ -85,7 +101,8 @@ class SqlInterests:
                     )
                 )
         except IntegrityError:
-            pass
+            return await self._exist(viewer_id, target_id)  # a twin insert, or an erasure
+        return True
 
     async def of_kinds(self, kinds: Collection[InterestKind]) -> list[Interest]:
         """Every decision of these kinds (for the schedule builder)."""

@@ -98,6 +98,8 @@ class OrganiserRow(Base):
 
     telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     added_at: Mapped[datetime]
+    #: Set by `forumbot organisers remove`; the row goes once the running bot reset their menu.
+    removed_at: Mapped[datetime | None]
 
 
 class RegistrationRow(Base):
