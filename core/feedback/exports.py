@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from core.feedback.ports import UnitOfWork, UowFactory
 from core.meetings.model import MeetingStatus, SlotKind
 from core.outreach.broadcasts import recent_reports
+from core.people.visibility import Viewer, seen_by
 from core.reference.countries import delegation
 from core.reference.taxonomy import term_by_id
 
@@ -67,11 +68,12 @@ async def _table(uow: UnitOfWork, kind: str, zone: ZoneInfo) -> Table:
         ]
         rows: list[list[str]] = []
         for person in await uow.people.everyone():
-            p = await uow.profiles.get(person.telegram_id)
-            hidden = set(p.hidden_fields) if p else set()
+            stored = await uow.profiles.get(person.telegram_id)
+            # What organisers may see (core/people/visibility.py): what the person hid is empty.
+            p = seen_by(stored, Viewer.ORGANISER)
 
-            def shown(name: str, value: object, hidden: set[str] = hidden) -> str:
-                return "" if name in hidden or value is None else str(value)
+            def shown(_name: str, value: object) -> str:
+                return "" if value is None else str(value)
 
             expertise = "; ".join(
                 (term.label_en if (term := term_by_id(k.term_id or "")) else k.label)
@@ -93,7 +95,7 @@ async def _table(uow: UnitOfWork, kind: str, zone: ZoneInfo) -> Table:
                     shown("bio", p.bio if p else None),
                     person.language,
                     person.consented_at.astimezone(zone).isoformat(timespec="minutes"),
-                    "yes" if p and p.is_complete() else "no",
+                    "yes" if stored and stored.is_complete() else "no",
                     "no" if person.unreachable_at else "yes",
                 ]
             )
@@ -113,7 +115,7 @@ async def _table(uow: UnitOfWork, kind: str, zone: ZoneInfo) -> Table:
                 slot = slots.get(m.slot_key) or await uow.meetings.get_slot(m.slot_key)
                 for pid in m.people:
                     if pid not in names:
-                        prof = await uow.profiles.get(pid)
+                        prof = seen_by(await uow.profiles.get(pid), Viewer.ORGANISER)
                         names[pid] = (prof.full_name if prof else None) or ""
                 start = (
                     slot.starts_at.astimezone(zone).isoformat(timespec="minutes") if (slot) else ""
@@ -169,7 +171,7 @@ async def _table(uow: UnitOfWork, kind: str, zone: ZoneInfo) -> Table:
             for position, (pid, status, at) in enumerate(
                 await uow.agenda.followers(session.key), 1
             ):
-                prof = await uow.profiles.get(pid)
+                prof = seen_by(await uow.profiles.get(pid), Viewer.ORGANISER)
                 out.append(
                     [
                         session.key,

@@ -13,6 +13,7 @@ from core.partners.ports import UnitOfWork, UowFactory
 from core.partners.suggestions import Card, Filters, Matchmaker, ProfileIncomplete
 from core.people.access import require_person
 from core.people.profile import Profile
+from core.people.visibility import Viewer, name_seen, seen_by
 from core.reference.errors import NotAllowed, NotFound
 
 #: Suggestions from everyone (no country or topic narrowing).
@@ -86,7 +87,9 @@ class Partners:
             if not found:
                 return None
             best = found[0]
-            target = mm.profiles[int(best.id)]
+            target = seen_by(mm.profiles[int(best.id)], Viewer.STRANGER)
+            if target is None:  # the index holds only cards visible to all
+                return None
             await uow.interests.record_impression(viewer, target.telegram_id, now)
             await uow.commit()
             return Card(target, best, len(found) - 1)
@@ -97,10 +100,11 @@ class Partners:
         async with self.uow() as uow:
             await require_person(uow, viewer)
             await mm.ensure(uow)
-            target = mm.profiles.get(target_id)
-            if target is None or target_id == viewer:
+            if target_id == viewer:
                 raise NotFound(what="person")
-            if target.visibility != "all" and not await _have_met(uow, viewer, target_id):
+            met = await _have_met(uow, viewer, target_id)
+            target = seen_by(mm.profiles.get(target_id), Viewer.PARTNER if met else Viewer.STRANGER)
+            if target is None:
                 raise NotFound(what="person")
             if str(viewer) not in mm.index:
                 own = await uow.profiles.get(viewer)
@@ -127,14 +131,14 @@ class Partners:
                 if any(i.kind in POSITIVE for i in theirs):
                     mutual = await self._tell_both(uow, viewer, target_id, now)
             await uow.commit()
-            return Decision(target.full_name or "?", mutual)
+            return Decision(name_seen(target), mutual)
 
     async def _tell_both(self, uow: UnitOfWork, a: int, b: int, now: datetime) -> bool:
         lo, hi = sorted((a, b))
         told = False
         for recipient, other in ((a, b), (b, a)):
             profile = self.matchmaker.profiles.get(other) or await uow.profiles.get(other)
-            name = (profile.full_name if profile else None) or "?"
+            name = name_seen(profile)  # both are interested: partners to each other
             told |= await enqueue(
                 uow,
                 recipient_id=recipient,
@@ -160,7 +164,7 @@ class Partners:
             return removed
 
     async def saved(self, viewer: int) -> list[Profile]:
-        """People I saved, newest first, still visible."""
+        """People I saved, newest first, as I may see them (a card hidden since is left out)."""
         mm = self.matchmaker
         async with self.uow() as uow:
             await require_person(uow, viewer)
@@ -168,8 +172,8 @@ class Partners:
             out = []
             for interest in await uow.interests.by_actor(viewer):
                 if interest.kind is InterestKind.SAVED:
-                    target = mm.profiles.get(interest.target_id)
-                    if target is not None and target.visibility == "all":
+                    target = seen_by(mm.profiles.get(interest.target_id), Viewer.STRANGER)
+                    if target is not None:
                         out.append(target)
             return out
 
