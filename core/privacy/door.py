@@ -6,10 +6,10 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from core.meetings.model import BookingError, MeetingStatus
 from core.people.access import require_person
+from core.privacy.mydata import access_copy
 from core.privacy.ports import CancelsMeetings, UowFactory
 from core.reference.errors import NotAllowed
 
@@ -32,11 +32,11 @@ class Privacy:
         self.meetings = meetings
 
     async def my_data(self, person: int) -> bytes:
-        """Everything stored about the person as pretty JSON (only their own rows)."""
+        """Everything stored about the person as pretty JSON: their own rows, anyone else in
+        them by name and never by id (core/privacy/mydata.py)."""
         async with self.uow() as uow:
             await require_person(uow, person)
-            tables = await uow.privacy.dump(person)
-        document: dict[str, Any] = {"telegram_id": person, "tables": tables}
+            document = await access_copy(uow, person)
         return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
     async def erase_mine(self, presser: int, person: int, *, now: datetime) -> Erasure:

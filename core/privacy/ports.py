@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -12,8 +13,18 @@ from core.people.ports import HasPeople, HasProfiles
 from core.ports import Transaction
 
 
+@dataclass(frozen=True, slots=True)
+class Someone:
+    """Another person named in one's own rows; the access copy names them, never shows the id."""
+
+    telegram_id: int
+    #: They acted on the person (saved, skipped, looked at their card): their choice stays theirs.
+    anonymous: bool = False
+
+
 class PrivacyRepository(Protocol):
-    """Everything about one person, for access and erasure requests."""
+    """Everything about one person, for access and erasure requests (`dump` gives plain values,
+    with anyone else in the rows as `Someone`)."""
 
     async def dump(self, person: int) -> dict[str, list[dict[str, Any]]]: ...
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.privacy.ports import Someone
 from storage.base import Base
 from storage.feedback.rows import SurveyAnswerRow
 from storage.meetings.rows import MeetingRequestRow
@@ -39,10 +40,45 @@ NOT_PERSONAL = {
 }
 
 
+#: Columns holding whoever acted on someone: another person there stays anonymous in a dump.
+ACTOR_COLUMNS = ("actor_id", "viewer_id")
+#: Button fields that carry ids (of requests, meetings and people) rather than what was shown.
+BUTTON_DATA = ("args", "data")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+def _shown_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """A queued message as its reader sees it: text and button labels, no ids behind buttons."""
+    out = dict(payload)
+    if "buttons" in out:
+        out["buttons"] = [
+            [{k: v for k, v in b.items() if k not in BUTTON_DATA} for b in row]
+            for row in out["buttons"]
+        ]
+    return out
+
+
+def _own_row(table: str, row: dict[str, Any], person: int) -> dict[str, Any]:
+    """One row for the person's copy: anyone else in it becomes `Someone`; internal keys that
+    embed others' ids (outbox dedupe keys) are left out."""
+    out: dict[str, Any] = {}
+    for column, value in row.items():
+        if column in PERSON_COLUMNS and value is not None and value != person:
+            out[column] = Someone(int(value), anonymous=column in ACTOR_COLUMNS)
+        elif table == "followups" and column == "partners":
+            out[column] = [Someone(int(p)) for p in value or []]
+        elif table == "outbox" and column == "dedupe_key":
+            continue
+        elif table == "outbox" and column == "payload":
+            out[column] = _shown_payload(value or {})
+        else:
+            out[column] = _plain(value)
+    return out
 
 
 class SqlPrivacy:
@@ -52,7 +88,8 @@ class SqlPrivacy:
         self.s = session
 
     async def dump(self, person: int) -> dict[str, list[dict[str, Any]]]:
-        """Every row that names the person, grouped by table (generic over the whole schema)."""
+        """Every row that names the person, grouped by table (generic over the whole schema);
+        anyone else in those rows as `Someone`, never as a bare id."""
         out: dict[str, list[dict[str, Any]]] = {}
         for table in Base.metadata.sorted_tables:
             if table.name in NOT_PERSONAL:
@@ -66,7 +103,7 @@ class SqlPrivacy:
                 .all()
             )
             if rows:
-                out[table.name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+                out[table.name] = [_own_row(table.name, dict(row), person) for row in rows]
         return out
 
     async def erase(self, person: int) -> None:
