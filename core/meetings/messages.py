@@ -57,6 +57,11 @@ def ics_attachment(text: str, name: str) -> dict[str, str]:
     }
 
 
+def request_prefix(request_id: int | None) -> str:
+    """Dedupe-key prefix of every message about one meeting request (to either side)."""
+    return f"request:{request_id}:"
+
+
 async def name_of(uow: HasProfiles, person: int) -> str:
     """The name a meeting partner sees ('?' when the profile has none)."""
     return name_seen(await uow.profiles.get(person), Viewer.PARTNER)
@@ -119,7 +124,7 @@ async def tell_request(
             buttons=buttons,
         ),
         due_at=now,
-        dedupe_key=f"request:{request.id}:in",
+        dedupe_key=f"{request_prefix(request.id)}in",
         now=now,
     )
 
@@ -133,7 +138,7 @@ async def tell_closed(
         recipient_id=recipient,
         message=OutgoingMessage(key=key, params={"name": name}),
         due_at=now,
-        dedupe_key=f"request:{request.id}:{request.status}",
+        dedupe_key=f"{request_prefix(request.id)}{request.status}",
         now=now,
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -11,6 +11,7 @@ from core.meetings.ports import HasMeetings, HasOutcomes
 from core.outbox.ports import HasOutbox
 from core.people.ports import HasPeople, HasProfiles
 from core.ports import Transaction
+from core.programme.ports import HasAgenda
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class PrivacyRepository(Protocol):
     with anyone else in the rows as `Someone`)."""
 
     async def dump(self, person: int) -> dict[str, list[dict[str, Any]]]: ...
+
+    async def scrub_undelivered(self, person: int, mentions: Collection[str]) -> int: ...
 
     async def erase(self, person: int) -> None: ...
 
@@ -46,8 +49,23 @@ class CancelsMeetings(Protocol):
     async def cancel(self, meeting_id: int, by_id: int, *, now: datetime) -> object: ...
 
 
+class LeavesSessions(Protocol):
+    """The programme feature's leave: a place given back goes to the first person waiting,
+    who is told."""
+
+    async def leave(self, person: int, key: str, *, now: datetime) -> int | None: ...
+
+
 class UnitOfWork(
-    HasPrivacy, HasMeetings, HasOutcomes, HasPeople, HasProfiles, HasOutbox, Transaction, Protocol
+    HasPrivacy,
+    HasMeetings,
+    HasOutcomes,
+    HasAgenda,
+    HasPeople,
+    HasProfiles,
+    HasOutbox,
+    Transaction,
+    Protocol,
 ):
     """One transaction over what this feature reads and writes; use cases own it."""
 
