@@ -145,6 +145,7 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
         reminders,
     )
     matchmaker = Matchmaker(match_settings(settings))
+    programme = Programme(uow, reminders, policy)
     return Services(
         clock=clock,
         policy=policy,
@@ -152,8 +153,8 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
         partners=Partners(uow, matchmaker),
         schedule=Schedule(uow, matchmaker, meetings, policy),
         people=People(uow, policy, event_timezone=settings.event.timezone),
-        programme=Programme(uow, reminders, policy),
-        privacy=Privacy(uow, meetings),
+        programme=programme,
+        privacy=Privacy(uow, meetings, programme),
         outreach=Outreach(uow, policy, reminders),
         event=EventSetup(uow),
         feedback=Feedback(

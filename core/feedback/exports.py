@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from core.feedback.ports import UnitOfWork, UowFactory
 from core.meetings.model import Meeting, MeetingStatus, Slot, SlotKind
 from core.outreach.broadcasts import recent_reports
-from core.people.profile import Profile
+from core.people.visibility import Viewer, seen_by
 from core.reference.countries import delegation
 from core.reference.taxonomy import term_by_id
 
@@ -37,11 +37,10 @@ class Exports:
             return table
 
 
-def _shown(profile: Profile | None, name: str, value: object) -> str:
-    """A profile field as the attendees export shows it: empty when unset or hidden."""
-    if profile is None or value is None or name in profile.hidden_fields:
-        return ""
-    return str(value)
+def _shown(value: object) -> str:
+    """A field of a profile as organisers may see it (core/people/visibility.py): empty when
+    unset, or hidden by the person."""
+    return "" if value is None else str(value)
 
 
 class _People:
@@ -56,10 +55,10 @@ class _People:
         if person is None:
             return "", ""
         if person not in self.known:
-            p = await self.uow.profiles.get(person)
+            p = seen_by(await self.uow.profiles.get(person), Viewer.ORGANISER)
             self.known[person] = (
-                _shown(p, "full_name", p.full_name if p else None),
-                _shown(p, "organisation", p.organisation if p else None),
+                _shown(p.full_name if p else None),
+                _shown(p.organisation if p else None),
             )
         return self.known[person]
 
@@ -121,7 +120,8 @@ async def _attendees(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     ]
     rows: list[list[str]] = []
     for person in await uow.people.everyone():
-        p = await uow.profiles.get(person.telegram_id)
+        stored = await uow.profiles.get(person.telegram_id)
+        p = seen_by(stored, Viewer.ORGANISER)
         expertise = "; ".join(
             (term.label_en if (term := term_by_id(k.term_id or "")) else k.label)
             for k in (p.expertise if p else [])
@@ -129,20 +129,20 @@ async def _attendees(uow: UnitOfWork, zone: ZoneInfo) -> Table:
         rows.append(
             [
                 str(person.telegram_id),
-                _shown(p, "full_name", p.full_name if p else None),
-                _shown(p, "organisation", p.organisation if p else None),
-                _shown(p, "country", p.country if p else None),
+                _shown(p.full_name if p else None),
+                _shown(p.organisation if p else None),
+                _shown(p.country if p else None),
                 delegation(p.country if p else None),
-                _shown(p, "sector", p.sector if p else None),
-                _shown(p, "career_stage", p.career_stage if p else None),
-                _shown(p, "expertise", expertise),
-                _shown(p, "offers", p.offers if p else None),
-                _shown(p, "seeks", p.seeks if p else None),
-                _shown(p, "he_interests", p.he_interests if p else None),
-                _shown(p, "bio", p.bio if p else None),
+                _shown(p.sector if p else None),
+                _shown(p.career_stage if p else None),
+                _shown(expertise),
+                _shown(p.offers if p else None),
+                _shown(p.seeks if p else None),
+                _shown(p.he_interests if p else None),
+                _shown(p.bio if p else None),
                 person.language,
                 person.consented_at.astimezone(zone).isoformat(timespec="minutes"),
-                "yes" if p and p.is_complete() else "no",
+                "yes" if stored and stored.is_complete() else "no",
                 "no" if person.unreachable_at else "yes",
             ]
         )

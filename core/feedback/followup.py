@@ -12,6 +12,7 @@ from core.meetings.model import MeetingStatus, SlotKind
 from core.outbox.delivery import enqueue
 from core.outbox.model import Action, OutgoingMessage
 from core.people.access import require_person
+from core.people.visibility import Viewer, name_seen
 from core.reference.errors import NotAllowed, NotFound
 
 PROPOSAL = ("submitted", "planned", "no")
@@ -32,8 +33,7 @@ async def partners_met(uow: UnitOfWork, person: int, now: datetime) -> dict[int,
             continue
         for other in meeting.people:
             if other != person and other not in out:
-                profile = await uow.profiles.get(other)
-                out[other] = (profile.full_name if profile else None) or "?"
+                out[other] = name_seen(await uow.profiles.get(other), Viewer.PARTNER)
     return out
 
 

@@ -15,6 +15,7 @@ from core.outbox.model import Action, OutgoingMessage, dt
 from core.outbox.ports import HasOutbox
 from core.outbox.reminders import ReminderSettings
 from core.people.ports import HasProfiles
+from core.people.visibility import Viewer, name_seen, seen_by
 from core.reference.calendar import ics_event
 
 #: Builds the .ics text for a meeting: (meeting, slot, method, summary, now) -> text.
@@ -56,10 +57,14 @@ def ics_attachment(text: str, name: str) -> dict[str, str]:
     }
 
 
+def request_prefix(request_id: int | None) -> str:
+    """Dedupe-key prefix of every message about one meeting request (to either side)."""
+    return f"request:{request_id}:"
+
+
 async def name_of(uow: HasProfiles, person: int) -> str:
-    """The name others see ('?' when the profile has none)."""
-    profile = await uow.profiles.get(person)
-    return (profile.full_name if profile else None) or "?"
+    """The name a meeting partner sees ('?' when the profile has none)."""
+    return name_seen(await uow.profiles.get(person), Viewer.PARTNER)
 
 
 async def follow_up(
@@ -80,9 +85,11 @@ async def forget_follow_ups(uow: UnitOfWork, meeting_id: int) -> None:
 async def tell_request(
     uow: UnitOfWork, request: MeetingRequest, offered: list[Slot], name: str, now: datetime
 ) -> None:
-    """The target learns who asks, with one Accept button per offered time."""
+    """The target learns who asks (and from where, unless the asker hid it), with one Accept
+    button per offered time."""
     assert request.id is not None
-    profile = await uow.profiles.get(request.from_id)
+    asker = seen_by(await uow.profiles.get(request.from_id), Viewer.PARTNER)
+    organisation = (asker.organisation if asker else None) or ""
     buttons = [
         [
             Action("meetings.request.accept", (request.id, s.key)).button(
@@ -99,7 +106,10 @@ async def tell_request(
             ),
         ]
     )
-    key = "meetings.request_in_any" if not request.slot_keys else "meetings.request_in"
+    if organisation:
+        key = "meetings.request_in" if request.slot_keys else "meetings.request_in_any"
+    else:
+        key = "meetings.request_in_name" if request.slot_keys else "meetings.request_in_any_name"
     await enqueue(
         uow,
         recipient_id=request.to_id,
@@ -107,14 +117,14 @@ async def tell_request(
             key=key,
             params={
                 "name": name,
-                "organisation": (profile.organisation if profile else "") or "",
+                "organisation": organisation,
                 "note": request.note or "—",
                 "expires": dt(request.expires_at),
             },
             buttons=buttons,
         ),
         due_at=now,
-        dedupe_key=f"request:{request.id}:in",
+        dedupe_key=f"{request_prefix(request.id)}in",
         now=now,
     )
 
@@ -128,7 +138,7 @@ async def tell_closed(
         recipient_id=recipient,
         message=OutgoingMessage(key=key, params={"name": name}),
         due_at=now,
-        dedupe_key=f"request:{request.id}:{request.status}",
+        dedupe_key=f"{request_prefix(request.id)}{request.status}",
         now=now,
     )
 

@@ -11,6 +11,7 @@ from core.outbox.delivery import enqueue
 from core.outbox.model import OutgoingMessage, dt
 from core.outbox.reminders import ReminderSettings
 from core.outreach.ports import UnitOfWork, UowFactory
+from core.people.visibility import Viewer, name_seen
 
 
 def digest_moment(day_start_local: datetime, settings: ReminderSettings) -> datetime:
@@ -38,8 +39,7 @@ async def queue_digests(
         slot = slots[meeting.slot_key]
         names: dict[int, str] = {}
         for p in meeting.people:
-            profile = await uow.profiles.get(p)
-            names[p] = (profile.full_name if profile else None) or "?"
+            names[p] = name_seen(await uow.profiles.get(p), Viewer.PARTNER)
         for person in meeting.people:
             other = ", ".join(names[p] for p in meeting.people if p != person)
             key = (

@@ -13,6 +13,7 @@ from core.partners.ports import UnitOfWork, UowFactory
 from core.partners.suggestions import Card, Filters, Matchmaker, ProfileIncomplete
 from core.people.access import require_person
 from core.people.profile import Profile
+from core.people.visibility import Viewer, name_seen, seen_by
 from core.reference.errors import NotAllowed, NotFound
 
 #: Suggestions from everyone (no country or topic narrowing).
@@ -84,7 +85,9 @@ class Partners:
             )
             found = [s for s in found if s.score > 0]
             for rank, best in enumerate(found):
-                target = mm.profiles[int(best.id)]
+                target = seen_by(mm.profiles[int(best.id)], Viewer.STRANGER)
+                if target is None:  # the index holds only cards visible to all
+                    continue
                 if await uow.interests.record_impression(viewer, target.telegram_id, now):
                     await uow.commit()
                     return Card(target, best, len(found) - rank - 1)
@@ -97,10 +100,11 @@ class Partners:
         async with self.uow() as uow:
             await require_person(uow, viewer)
             await mm.ensure(uow)
-            target = mm.profiles.get(target_id)
-            if target is None or target_id == viewer or await uow.people.get(target_id) is None:
+            if target_id == viewer or await uow.people.get(target_id) is None:
                 raise NotFound(what="person")
-            if target.visibility != "all" and not await _have_met(uow, viewer, target_id):
+            met = await _have_met(uow, viewer, target_id)
+            target = seen_by(mm.profiles.get(target_id), Viewer.PARTNER if met else Viewer.STRANGER)
+            if target is None:
                 raise NotFound(what="person")
             if str(viewer) not in mm.index:
                 own = await uow.profiles.get(viewer)
@@ -129,14 +133,14 @@ class Partners:
                 if any(i.kind in POSITIVE for i in theirs):
                     mutual = await self._tell_both(uow, viewer, target_id, now)
             await uow.commit()
-            return Decision(target.full_name or "?", mutual)
+            return Decision(name_seen(target), mutual)
 
     async def _tell_both(self, uow: UnitOfWork, a: int, b: int, now: datetime) -> bool:
         lo, hi = sorted((a, b))
         told = False
         for recipient, other in ((a, b), (b, a)):
             profile = self.matchmaker.profiles.get(other) or await uow.profiles.get(other)
-            name = (profile.full_name if profile else None) or "?"
+            name = name_seen(profile)  # both are interested: partners to each other
             told |= await enqueue(
                 uow,
                 recipient_id=recipient,
@@ -162,7 +166,7 @@ class Partners:
             return removed
 
     async def saved(self, viewer: int) -> list[Profile]:
-        """People I saved, newest first, still visible."""
+        """People I saved, newest first, as I may see them (a card hidden since is left out)."""
         mm = self.matchmaker
         async with self.uow() as uow:
             await require_person(uow, viewer)
@@ -170,8 +174,8 @@ class Partners:
             out = []
             for interest in await uow.interests.by_actor(viewer):
                 if interest.kind is InterestKind.SAVED:
-                    target = mm.profiles.get(interest.target_id)
-                    if target is not None and target.visibility == "all":
+                    target = seen_by(mm.profiles.get(interest.target_id), Viewer.STRANGER)
+                    if target is not None:
                         out.append(target)
             return out
 

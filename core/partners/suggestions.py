@@ -10,6 +10,7 @@ from core.meetings.model import RequestStatus
 from core.partners.interests import InterestKind
 from core.partners.ports import UnitOfWork
 from core.people.profile import Profile
+from core.people.visibility import Viewer, seen_by
 from core.reference.countries import delegation
 from core.reference.errors import NotFound
 from core.reference.taxonomy import term_by_id
@@ -47,30 +48,23 @@ class MatchSettings:
 
 
 def to_match_profile(profile: Profile) -> MatchProfile:
-    """The engine's view: only what the person lets others see is used to match them."""
-    hidden = set(profile.hidden_fields)
-
-    def shown(name: str, value: str | None) -> str:
-        return "" if name in hidden or value is None else value
-
-    expertise: tuple[str, ...] = ()
-    if "expertise" not in hidden:
-        labels = []
-        for k in profile.expertise:
-            term = term_by_id(k.term_id) if k.term_id else None
-            labels.append(term.label_en if term else k.label)
-        expertise = tuple(labels)
-    pubs = () if "publications" in hidden else tuple(profile.publications)
+    """The engine's view: only what the person lets others see is used to match them (and shown
+    in the reasons); the organisation, never shown, only keeps colleagues apart."""
+    shown = seen_by(profile, Viewer.PARTNER) or Profile(profile.telegram_id)
+    expertise = []
+    for k in shown.expertise:
+        term = term_by_id(k.term_id) if k.term_id else None
+        expertise.append(term.label_en if term else k.label)
     return MatchProfile(
         id=str(profile.telegram_id),
-        name=shown("full_name", profile.full_name),
+        name=shown.full_name or "",
         organisation=profile.organisation or "",
-        country=profile.country or "",
-        expertise=expertise,
-        offers=shown("offers", profile.offers),
-        seeks=shown("seeks", profile.seeks),
-        bio=shown("bio", profile.bio),
-        publications=pubs,
+        country=shown.country or "",
+        expertise=tuple(expertise),
+        offers=shown.offers or "",
+        seeks=shown.seeks or "",
+        bio=shown.bio or "",
+        publications=tuple(shown.publications),
         # "meetings" and "hidden" both keep a person out of suggestions.
         hidden=profile.visibility != "all",
     )

@@ -18,6 +18,7 @@ from core.people.person import Person
 from core.people.ports import UowFactory
 from core.people.registration_import import RegistrationImport
 from core.people.search import search
+from core.people.visibility import Viewer, seen_by
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ class People:
             people = []
             organisations: dict[int, str] = {}
             for person in await uow.people.everyone():
-                profile = await uow.profiles.get(person.telegram_id)
+                profile = seen_by(await uow.profiles.get(person.telegram_id), Viewer.ORGANISER)
                 if profile and profile.full_name:
                     people.append((person.telegram_id, profile.full_name))
                     organisations[person.telegram_id] = profile.organisation or ""

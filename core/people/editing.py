@@ -143,7 +143,7 @@ class ProfileEditing:
     async def toggle_hidden(
         self, telegram_id: int, field: str, *, owner: int | None = None
     ) -> Profile:
-        """Hide a field from other attendees' cards and exports, or show it again."""
+        """Hide a field from others, or show it again (who sees what: core/people/visibility.py)."""
         check_owner(owner, telegram_id)
         if field not in HIDEABLE:
             raise InvalidAnswer(reason="unknown_field", field=field)

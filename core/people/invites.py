@@ -28,9 +28,15 @@ def deep_link(bot_username: str, code: str) -> str:
 
 @dataclass(slots=True)
 class Invite:
-    """A code that admits exactly one Telegram account: the first one that uses it."""
+    """A code that admits exactly one Telegram account: the first one that uses it. When that
+    person erases their data, the code is retired: used (`used_at`), by nobody any more."""
 
     code: str
     created_at: datetime
     used_by: int | None = None
     used_at: datetime | None = None
+
+    @property
+    def retired(self) -> bool:
+        """Used once by someone who has since erased their data: it admits nobody again."""
+        return self.used_by is None and self.used_at is not None

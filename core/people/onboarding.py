@@ -21,6 +21,7 @@ class Arrival(StrEnum):
     DENIED = "denied"
     INVITE_INVALID = "invite_invalid"
     INVITE_USED = "invite_used"
+    INVITE_RETIRED = "invite_retired"
     NEEDS_CONSENT = "needs_consent"
     RESUME_PROFILE = "resume_profile"
     WELCOME_BACK = "welcome_back"
@@ -76,6 +77,8 @@ class Onboarding:
                 invite = await uow.invites.get(payload)
                 if invite is None:
                     bound_problem = Arrival.INVITE_INVALID
+                elif invite.retired:
+                    bound_problem = Arrival.INVITE_RETIRED
                 elif invite.used_by is None:
                     if await uow.invites.for_user(telegram_id) is None:
                         await uow.invites.bind(payload, telegram_id, now)

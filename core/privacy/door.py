@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from core.meetings.model import BookingError, MeetingStatus
 from core.people.access import require_person
-from core.privacy.ports import CancelsMeetings, UowFactory
-from core.reference.errors import NotAllowed
+from core.privacy.erasure import forget_in_others_rows
+from core.privacy.mydata import access_copy
+from core.privacy.ports import CancelsMeetings, LeavesSessions, UowFactory
+from core.reference.errors import NotAllowed, NotConsented, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -26,17 +28,21 @@ class Erasure:
 class Privacy:
     """The privacy feature's one door: each person's rights over their own data, and retention."""
 
-    def __init__(self, uow: UowFactory, meetings: CancelsMeetings) -> None:
+    def __init__(
+        self, uow: UowFactory, meetings: CancelsMeetings, programme: LeavesSessions
+    ) -> None:
         self.uow = uow
         #: Cancels a booked meeting and tells the partner (the meetings feature's booking).
         self.meetings = meetings
+        #: Gives a held place back, promoting and telling the first person waiting.
+        self.programme = programme
 
     async def my_data(self, person: int) -> bytes:
-        """Everything stored about the person as pretty JSON (only their own rows)."""
+        """Everything stored about the person as pretty JSON: their own rows, anyone else in
+        them by name and never by id (core/privacy/mydata.py)."""
         async with self.uow() as uow:
             await require_person(uow, person)
-            tables = await uow.privacy.dump(person)
-        document: dict[str, Any] = {"telegram_id": person, "tables": tables}
+            document = await access_copy(uow, person)
         return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
     async def erase_mine(self, presser: int, person: int, *, now: datetime) -> Erasure:
@@ -51,8 +57,9 @@ class Privacy:
             raise NotAllowed(what="erasure")
 
     async def erase(self, person: int, *, now: datetime) -> Erasure:
-        """Cancel future meetings (partners are told), then delete every personal row; survey
-        answers stay, anonymised, for the statistics."""
+        """Cancel future meetings (partners are told), give held places back (the first person
+        waiting is promoted and told), then delete every personal row and what names the person
+        in others' rows; survey and follow-up answers stay, anonymised, for the statistics."""
         cancelled = 0
         async with self.uow() as uow:
             meetings = await uow.meetings.meetings_of(person, live_only=True)
@@ -64,6 +71,13 @@ class Privacy:
                 except BookingError:
                     pass  # already past: nothing to tell anyone
         async with self.uow() as uow:
+            sessions = await uow.agenda.mine(person)
+        for key in sessions:
+            # A session gone, or an old consent: then the rows simply go below.
+            with contextlib.suppress(NotFound, NotConsented):
+                await self.programme.leave(person, key, now=now)
+        async with self.uow() as uow:
+            await forget_in_others_rows(uow, person)
             await uow.privacy.erase(person)
             await uow.changes.bump()  # running bots drop the person from what they hold
             await uow.commit()

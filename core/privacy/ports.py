@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -10,12 +11,25 @@ from core.meetings.ports import HasMeetings, HasOutcomes
 from core.outbox.ports import HasOutbox
 from core.people.ports import HasPeople, HasProfiles
 from core.ports import HasChanges, Transaction
+from core.programme.ports import HasAgenda
+
+
+@dataclass(frozen=True, slots=True)
+class Someone:
+    """Another person named in one's own rows; the access copy names them, never shows the id."""
+
+    telegram_id: int
+    #: They acted on the person (saved, skipped, looked at their card): their choice stays theirs.
+    anonymous: bool = False
 
 
 class PrivacyRepository(Protocol):
-    """Everything about one person, for access and erasure requests."""
+    """Everything about one person, for access and erasure requests (`dump` gives plain values,
+    with anyone else in the rows as `Someone`)."""
 
     async def dump(self, person: int) -> dict[str, list[dict[str, Any]]]: ...
+
+    async def scrub_undelivered(self, person: int, mentions: Collection[str]) -> int: ...
 
     async def erase(self, person: int) -> None: ...
 
@@ -35,10 +49,18 @@ class CancelsMeetings(Protocol):
     async def cancel(self, meeting_id: int, by_id: int, *, now: datetime) -> object: ...
 
 
+class LeavesSessions(Protocol):
+    """The programme feature's leave: a place given back goes to the first person waiting,
+    who is told."""
+
+    async def leave(self, person: int, key: str, *, now: datetime) -> int | None: ...
+
+
 class UnitOfWork(
     HasPrivacy,
     HasMeetings,
     HasOutcomes,
+    HasAgenda,
     HasPeople,
     HasProfiles,
     HasOutbox,

@@ -9,6 +9,7 @@ from core.outbox.delivery import enqueue
 from core.outbox.model import OutgoingMessage, dt
 from core.outbox.reminders import ReminderSettings
 from core.people.access import AccessPolicy, require_organiser, require_person
+from core.people.visibility import Viewer, name_seen
 from core.programme.attendance import ATTENDING, Attendance, SessionView, first_status
 from core.programme.ports import UnitOfWork, UowFactory
 from core.programme.reminders import forget_session, remind_session
@@ -111,6 +112,6 @@ class Programme:
         async with self.uow() as uow:
             out = []
             for person, status, _at in await uow.agenda.followers(key):
-                profile = await uow.profiles.get(person)
-                out.append((person, (profile.full_name if profile else None) or "?", status))
+                name = name_seen(await uow.profiles.get(person), Viewer.ORGANISER)
+                out.append((person, name, status))
             return out

@@ -11,13 +11,15 @@ from core.outbox.reminders import ReminderSettings
 from core.partners.interests import POSITIVE
 from core.partners.suggestions import Matchmaker
 from core.people.profile import Profile
+from core.people.visibility import Viewer, name_seen
 from core.reference.errors import NotFound
 from core.schedule.optimiser import Problem, Report, Want, greedy, optimise
 from core.schedule.ports import UowFactory
 
 
 def _full_name(profile: Profile | None) -> str:
-    return (profile.full_name if profile else None) or "?"
+    """The name a booked partner is told."""
+    return name_seen(profile, Viewer.PARTNER)
 
 
 @dataclass(slots=True)

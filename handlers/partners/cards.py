@@ -71,19 +71,23 @@ def render_reason(t: Translator, reason: Reason, name: str) -> Safe | None:
 
 
 def visible(profile: Profile, name: str) -> bool:
-    """A field the person did not hide."""
-    return name not in profile.hidden_fields and bool(getattr(profile, name))
+    """A field with something to show (core already emptied what the person hid from us)."""
+    return bool(getattr(profile, name))
+
+
+def where_from(t: Translator, p: Profile) -> str:
+    """Organisation and country, whichever the viewer may see."""
+    return ", ".join(
+        x for x in (p.organisation, country_name(t, p.country) if p.country else "") if x
+    )
 
 
 def render_card(t: Translator, card: Card) -> Safe:
-    """The suggestion card: who, where from, topics, and why — hidden fields never shown."""
+    """The suggestion card: who, where from, topics, and why — as core let the viewer see it."""
     p = card.profile
     name = p.full_name or "?"
     lines: list[str] = [t("partners.card.title", name=name)]
-    organisation = p.organisation if visible(p, "organisation") else ""
-    where = ", ".join(
-        x for x in (organisation, country_name(t, p.country) if p.country else "") if x
-    )
+    where = where_from(t, p)
     if where:
         lines.append(t("partners.card.where", where=where))
     if visible(p, "expertise"):
@@ -176,8 +180,7 @@ async def saved_command(turn: Turn) -> None:
     shown = people[:MAX_SAVED_SHOWN]
     lines = [t.plural("partners.saved_title", len(people))]
     for p in shown:
-        where = ", ".join(x for x in (p.organisation, country_name(t, p.country)) if x)
-        lines.append(t("partners.saved_line", name=p.full_name or "?", where=where))
+        lines.append(t("partners.saved_line", name=p.full_name or "?", where=where_from(t, p)))
     rows = [
         [(f"👤 {clip(p.full_name or '?', 40)}", PARTNER_VIEW.pack(p.telegram_id, turn.user_id))]
         for p in shown

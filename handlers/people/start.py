@@ -23,7 +23,12 @@ async def start(turn: Turn) -> None:
     result = await services.people.onboarding.start(turn.user_id, payload, now=turn.now())
     await offer_organiser_menu(turn)  # once per run: Telegram knows an organiser's chat from now
     event = services.event_name
-    if result.arrival in (Arrival.DENIED, Arrival.INVITE_INVALID, Arrival.INVITE_USED):
+    if result.arrival in (
+        Arrival.DENIED,
+        Arrival.INVITE_INVALID,
+        Arrival.INVITE_USED,
+        Arrival.INVITE_RETIRED,
+    ):
         await turn.reply(t(f"access.{result.arrival.value}", event=event))
         return
     if result.arrival is Arrival.NEEDS_CONSENT:

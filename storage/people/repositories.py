@@ -242,10 +242,11 @@ class SqlInvites:
             )
 
     async def bind(self, code: str, telegram_id: int, at: datetime) -> bool:
-        """Atomic first-come binding: the UPDATE only matches an unused code."""
+        """Atomic first-come binding: the UPDATE only matches an unused code (never a retired
+        one, whose used_at stays after its owner erased their data)."""
         result = await self.s.execute(
             update(InviteRow)
-            .where(InviteRow.code == code, InviteRow.used_by.is_(None))
+            .where(InviteRow.code == code, InviteRow.used_by.is_(None), InviteRow.used_at.is_(None))
             .values(used_by=telegram_id, used_at=at)
             .execution_options(synchronize_session=False)
         )

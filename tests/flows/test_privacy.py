@@ -135,3 +135,58 @@ async def test_a_new_notice_version_asks_for_consent_again(make_bot):
     assert [c.notice_version for c in consents] == [1, 1]
     await user.command("profile")
     assert "Ji-woo Kim" in user.last().text
+
+
+JI, AN, LU = 7_001_234_567, 7_009_876_543, 7_005_550_123  # ids that cannot appear by chance
+
+
+async def test_mydata_names_others_and_holds_no_identifier_of_anyone_else(make_bot):
+    from bot.event_file import load_event_file
+    from core.event.loading import load_event
+    from core.meetings.messages import calendar_for
+    from core.partners.interests import InterestKind
+    from tests.support.journeys import EXAMPLE, onboard
+    from tests.support.personas import ANNA, JIWOO, MIRROR
+
+    bot = await make_bot()
+    event = load_event_file(EXAMPLE)
+    await load_event(bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name))
+    jiwoo, anna, lukas = bot.client(JI, "Ji-woo"), bot.client(AN, "Anna"), bot.client(LU, "Lukas")
+    for user, answers in ((jiwoo, JIWOO), (anna, ANNA), (lukas, MIRROR)):
+        await onboard(user, **answers)
+    await jiwoo.command("partners")  # sees Anna's card first
+    await jiwoo.press("🤝 Request meeting")
+    await jiwoo.press("Thu 10 Apr 10:20")
+    await jiwoo.press("📨 Send request")
+    await anna.command("partners")  # Anna sees Ji-woo's card and saves it: mutual
+    await anna.press("⭐ Save")
+    now = bot.clock.now()
+    await bot.services.partners.decide(LU, JI, InterestKind.SKIPPED, now=now)  # Lukas's own choice
+    async with bot.uow() as uow:
+        await uow.interests.record_impression(LU, JI, now)
+        await uow.followups.save(JI, 30, [AN], "planned", now)
+        await uow.commit()
+
+    await jiwoo.command("mydata")
+    raw = jiwoo.last_document().data.decode()
+    for other in (AN, LU):
+        assert str(other) not in raw
+    data = json.loads(raw)
+    assert data["telegram_id"] == JI
+    tables = data["tables"]
+    assert {
+        (r["actor_id"], r["target"], r["kind"]) for r in tables["interests"] if "target" in r
+    } == {(JI, "Anna de Vries", "requested")}
+    about_me = [r for r in tables["interests"] if "actor" in r]
+    assert sorted((r["actor"], r["kind"]) for r in about_me) == [
+        ("another attendee", "saved"),  # Anna's save
+        ("another attendee", "skipped"),  # Lukas's skip: never who
+    ]
+    assert {r["target"] for r in tables["impressions"] if "target" in r} >= {"Anna de Vries"}
+    assert {r["viewer"] for r in tables["impressions"] if "viewer" in r} == {"another attendee"}
+    request = tables["meeting_requests"][0]
+    assert request["from_id"] == JI and request["to"] == "Anna de Vries"
+    assert tables["followups"][0]["partners"] == ["Anna de Vries"]
+    mutual = [r for r in tables["outbox"] if r["payload"].get("key") == "partners.mutual"]
+    assert mutual and mutual[0]["payload"]["params"]["name"] == "Anna de Vries"
+    assert all("dedupe_key" not in r for r in tables["outbox"])
