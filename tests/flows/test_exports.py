@@ -103,7 +103,9 @@ async def test_outcomes_export_names_both_people_the_time_the_table_and_the_answ
     await users[2].send("Good talk, different timelines")
     async with bot.uow() as uow:
         anna = await uow.profiles.get(2)
-        anna.hidden_fields = ["organisation"]  # hidden from everyone, organisers' tables too
+        # Hidden from other attendees; organisers still see the organisation she registered with
+        # and nothing of what she hid for matchmaking (core/people/visibility.py).
+        anna.hidden_fields = ["organisation", "seeks"]
         await uow.profiles.save(anna)
         await uow.commit()
 
@@ -129,9 +131,10 @@ async def test_outcomes_export_names_both_people_the_time_the_table_and_the_answ
     ]
     when_where = ["1", "2025-04-10T10:20+02:00", "Matchmaking area, level 2", "1"]
     kist = "Korea Institute of Science and Technology"
+    delft = "Delft University of Technology"
     informative, comment = "Informative, no cooperation planned", "Good talk, different timelines"
     assert sorted(table[1:]) == [
-        [*when_where, "Anna de Vries", "", "Ji-woo Kim", kist, informative, comment, "2", "1"],
+        [*when_where, "Anna de Vries", delft, "Ji-woo Kim", kist, informative, comment, "2", "1"],
         [
             *when_where,
             "Ji-woo Kim",
