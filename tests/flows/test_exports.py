@@ -140,7 +140,7 @@ async def test_outcomes_export_names_both_people_the_time_the_table_and_the_answ
             "Ji-woo Kim",
             kist,
             "Anna de Vries",
-            "",
+            delft,
             "Cooperation possible",
             "",
             "1",
