@@ -25,111 +25,25 @@ import heapq
 import itertools
 import logging
 import math
-from collections.abc import Callable, Coroutine, Iterator
-from contextvars import ContextVar
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
-from enum import IntEnum
-from typing import Any, Protocol
+from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.clock import LoopTimer, Timer, wake_up
+from bot.send_limits import (
+    CHAT_LIMITED_METHODS,
+    GLOBAL_LIMITED_METHODS,
+    Priority,
+    SendLimits,
+    SendStats,
+    current_priority,
+)
+
 log = logging.getLogger(__name__)
-
-
-class Priority(IntEnum):
-    """Who goes first when several calls wait: lower values first."""
-
-    INTERACTIVE = 0
-    NOTIFICATION = 1
-    BROADCAST = 2
-
-
-#: The priority of calls made by the current task (handlers reply as INTERACTIVE).
-_CURRENT: ContextVar[Priority] = ContextVar("send_priority", default=Priority.INTERACTIVE)
-
-#: Calls that create a message: they count against the bot's limit and the chat's.
-GLOBAL_LIMITED_METHODS = frozenset(
-    {
-        "sendMessage",
-        "sendDocument",
-        "sendPhoto",
-        "sendVideo",
-        "sendAudio",
-        "sendVoice",
-        "sendAnimation",
-        "sendSticker",
-        "sendMediaGroup",
-        "sendLocation",
-        "sendVenue",
-        "sendContact",
-        "sendPoll",
-        "sendDice",
-        "sendVideoNote",
-        "copyMessage",
-        "copyMessages",
-        "forwardMessage",
-        "forwardMessages",
-    }
-)
-#: Calls that change a message in a chat: they count against that chat's limit only.
-CHAT_LIMITED_METHODS = GLOBAL_LIMITED_METHODS | frozenset(
-    {"editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
-)
-
-
-@contextlib.contextmanager
-def sending_as(priority: Priority) -> Iterator[None]:
-    """Calls made inside the block wait with this priority (the outbox marks its sends)."""
-    token = _CURRENT.set(priority)
-    try:
-        yield
-    finally:
-        _CURRENT.reset(token)
-
-
-class Timer(Protocol):
-    """The scheduler's clock: the event loop's in production, a virtual one in tests."""
-
-    def now(self) -> float: ...
-
-    async def wait(self, waker: asyncio.Future[None], seconds: float) -> None:
-        """Return when `waker` is done or `seconds` passed, whichever is first."""
-
-
-class LoopTimer:
-    """The event loop's monotonic clock."""
-
-    def now(self) -> float:
-        return asyncio.get_running_loop().time()
-
-    async def wait(self, waker: asyncio.Future[None], seconds: float) -> None:
-        handle = asyncio.get_running_loop().call_later(seconds, _wake, waker)
-        try:
-            await waker
-        finally:
-            handle.cancel()
-
-
-def _wake(waker: asyncio.Future[None]) -> None:
-    if not waker.done():
-        waker.set_result(None)
-
-
-@dataclass(frozen=True, slots=True)
-class SendLimits:
-    """Telegram's limits as the bot keeps them (from config)."""
-
-    per_second: float = 25.0
-    #: Messages a chat may get at once before the per-chat pace applies.
-    chat_burst: int = 3
-    #: Seconds between messages to one chat after the burst.
-    chat_interval: float = 1.0
-    #: After the event loop woke late, the global pace may run this many seconds ahead.
-    catch_up: float = 0.025
-    #: Further attempts of a call that Telegram answered with flood control.
-    max_retries: int = 3
 
 
 @dataclass(slots=True)
@@ -154,18 +68,6 @@ class _Chat:
     #: The seq of this chat's live entry in the ready heap, if it has one.
     entry: int | None = None
     parked: bool = False
-
-
-@dataclass(slots=True)
-class SendStats:
-    """What the scheduler did, for benchmarks and the operator's log."""
-
-    admitted: int = 0
-    flood_waits: int = 0
-    retried: int = 0
-    admitted_by_priority: dict[Priority, int] = field(
-        default_factory=lambda: dict.fromkeys(Priority, 0)
-    )
 
 
 _NO_CHAT = object()
@@ -223,7 +125,7 @@ class SendScheduler(BaseRateLimiter[Priority]):
         """Wait for the call's turn, make it, and wait out flood control if Telegram asks."""
         limited = endpoint in CHAT_LIMITED_METHODS
         chat = data.get("chat_id", _NO_CHAT) if limited else _NO_CHAT
-        priority = rate_limit_args if rate_limit_args is not None else _CURRENT.get()
+        priority = rate_limit_args if rate_limit_args is not None else current_priority()
         for attempt in itertools.count():
             if limited:
                 await self.admit(chat, priority, counts_globally=endpoint in GLOBAL_LIMITED_METHODS)
@@ -268,7 +170,7 @@ class SendScheduler(BaseRateLimiter[Priority]):
             # A better call for a chat already in line: it takes the chat's place.
             self._push_ready(chat, state, ticket)
         if self._waker is not None:
-            _wake(self._waker)
+            wake_up(self._waker)
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._run(), name="send-scheduler")
         await ticket.future

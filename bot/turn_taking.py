@@ -24,7 +24,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
-from bot.sending import LoopTimer, Timer
+from bot.clock import LoopTimer, Timer
 
 log = logging.getLogger(__name__)
 

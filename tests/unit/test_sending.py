@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import gc
+import itertools
 import logging
 import time
 from typing import Any
@@ -13,14 +14,14 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.app import freeze_startup_heap
-from bot.sending import (
+from bot.send_limits import (
     CHAT_LIMITED_METHODS,
     GLOBAL_LIMITED_METHODS,
     Priority,
     SendLimits,
-    SendScheduler,
     sending_as,
 )
+from bot.sending import SendScheduler
 from tests.support.virtual_time import VirtualTimer
 
 
@@ -53,7 +54,7 @@ async def send(
 
 
 async def test_replies_go_before_notifications_and_broadcasts():
-    scheduler, timer = virtual(per_second=10, catch_up=0)
+    scheduler, _timer = virtual(per_second=10, catch_up=0)
     log: list[tuple[str, float]] = []
     first = asyncio.create_task(send(scheduler, log, "first", 1))
     await asyncio.sleep(0)
@@ -70,11 +71,11 @@ async def test_replies_go_before_notifications_and_broadcasts():
     assert [name for name, _ in log] == ["first", "r0", "r1", "n0", "n1", "b0", "b1", "b2"]
     times = [at for _, at in log]
     # One every 0.1 s: the budget is the same, only the order changed.
-    assert all(b - a == pytest.approx(0.1) for a, b in zip(times, times[1:], strict=False))
+    assert all(b - a == pytest.approx(0.1) for a, b in itertools.pairwise(times))
 
 
 async def test_a_broadcast_takes_back_the_capacity_when_replies_stop():
-    scheduler, timer = virtual(per_second=10, catch_up=0)
+    scheduler, _timer = virtual(per_second=10, catch_up=0)
     log: list[tuple[str, float]] = []
     broadcast = [
         asyncio.create_task(send(scheduler, log, f"b{n}", 100 + n, Priority.BROADCAST))
@@ -129,7 +130,7 @@ async def test_edits_keep_the_chat_pace_but_not_the_bot_budget():
 
 
 async def test_a_better_call_for_a_chat_in_line_goes_first():
-    scheduler, timer = virtual(per_second=10, catch_up=0)
+    scheduler, _timer = virtual(per_second=10, catch_up=0)
     log: list[tuple[str, float]] = []
     blocker = asyncio.create_task(send(scheduler, log, "blocker", 1))
     await asyncio.sleep(0)
@@ -154,7 +155,7 @@ async def test_calls_outside_the_limits_never_wait_in_line():
 
 
 async def test_a_caller_who_gives_up_takes_no_turn():
-    scheduler, timer = virtual(per_second=10, catch_up=0)
+    scheduler, _timer = virtual(per_second=10, catch_up=0)
     log: list[tuple[str, float]] = []
     first = asyncio.create_task(send(scheduler, log, "first", 1))
     await asyncio.sleep(0)
@@ -193,7 +194,7 @@ async def test_flood_control_is_waited_out_by_every_send_and_retried(caplog):
     retry_at = [at for name, at in calls if name == "flaky"][1]
     assert retry_at - start >= 5
     # The other chat's message also waited for the pause to end.
-    assert dict((n, at) for n, at in calls if n == "other")["other"] - start >= 5
+    assert {n: at for n, at in calls if n == "other"}["other"] - start >= 5
     warnings = [r for r in caplog.records if r.name == "bot.sending"]
     assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
     assert warnings[0].exc_info is None
@@ -210,9 +211,7 @@ async def test_flood_control_gives_up_after_the_configured_retries():
         raise RetryAfter(1)
 
     with pytest.raises(RetryAfter):
-        await scheduler.process_request(
-            always_refused, (), {}, "sendMessage", {"chat_id": 1}, None
-        )
+        await scheduler.process_request(always_refused, (), {}, "sendMessage", {"chat_id": 1}, None)
     assert len(attempts) == 3
     assert attempts[-1] - attempts[0] >= 2
 
