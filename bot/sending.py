@@ -86,7 +86,10 @@ class SendScheduler(BaseRateLimiter[Priority]):
         self.paused_until = -math.inf
         self.stats = SendStats()
         self._chats: dict[object, _Chat] = {}
+        #: Chats whose best waiting call may go now as far as the chat is concerned: those
+        #: that also need the bot's budget, and those (edits) that need only the chat's.
         self._ready: list[tuple[int, int, object]] = []
+        self._ready_local: list[tuple[int, int, object]] = []
         self._parked: list[tuple[float, int, object]] = []
         self._seq = itertools.count()
         self._waker: asyncio.Future[None] | None = None
@@ -109,6 +112,7 @@ class SendScheduler(BaseRateLimiter[Priority]):
                 ticket.future.cancel()
         self._chats.clear()
         self._ready.clear()
+        self._ready_local.clear()
         self._parked.clear()
 
     # ---- the rate limiter PTB calls ---------------------------------------------------------
@@ -152,10 +156,10 @@ class SendScheduler(BaseRateLimiter[Priority]):
         """Return when a call to `chat` with this priority may be made now."""
         now = self.timer.now()
         state = self._chats.get(chat)
-        if (
-            self._nothing_ready()
-            and (state is None or (not state.waiting and state.tat - self.chat_tolerance <= now))
-            and (not counts_globally or self._global_start() <= now)
+        if (state is None or (not state.waiting and state.tat - self.chat_tolerance <= now)) and (
+            self._head(self._ready_local) is None
+            if not counts_globally
+            else self._head(self._ready) is None and self._global_start() <= now
         ):
             self._take(chat, state, now, counts_globally, priority)
             return
@@ -195,10 +199,11 @@ class SendScheduler(BaseRateLimiter[Priority]):
     def _global_start(self) -> float:
         return max(self.next_at - self.limits.catch_up, self.paused_until)
 
-    def _nothing_ready(self) -> bool:
-        while self._ready and self._stale(self._ready[0]):
-            heapq.heappop(self._ready)
-        return not self._ready
+    def _head(self, ready: list[tuple[int, int, object]]) -> tuple[int, int, object] | None:
+        """The best live entry of a ready heap (dropping entries their chat has replaced)."""
+        while ready and self._stale(ready[0]):
+            heapq.heappop(ready)
+        return ready[0] if ready else None
 
     def _stale(self, entry: tuple[int, int, object]) -> bool:
         state = self._chats.get(entry[2])
@@ -247,10 +252,12 @@ class SendScheduler(BaseRateLimiter[Priority]):
 
     def _push_ready(self, chat: object, state: _Chat, ticket: _Ticket) -> None:
         state.entry, state.parked = ticket.seq, False
-        heapq.heappush(self._ready, (ticket.priority, ticket.seq, chat))
+        ready = self._ready if ticket.counts_globally else self._ready_local
+        heapq.heappush(ready, (ticket.priority, ticket.seq, chat))
 
     async def _run(self) -> None:
-        """Admit waiting calls one at a time, best first, as the limits allow."""
+        """Admit waiting calls one at a time, best first, as the limits allow; a call that needs
+        only its chat's pace (an edit) never waits behind sends held by the bot's budget."""
         while True:
             now = self.timer.now()
             while self._parked and self._parked[0][0] <= now:
@@ -260,28 +267,30 @@ class SendScheduler(BaseRateLimiter[Priority]):
                 self._drop_cancelled(state)
                 if state.waiting:
                     self._push_ready(chat, state, state.waiting[0])
-            if self._nothing_ready():
+            first, local = self._head(self._ready), self._head(self._ready_local)
+            if first is None and local is None:
                 if not self._parked:
                     return
                 await self._sleep_until(self._parked[0][0], now)
                 continue
-            _, _, chat = self._ready[0]
+            start = self._global_start()
+            if local is not None and (first is None or start > now or local < first):
+                ready, (_, _, chat) = self._ready_local, local
+            elif first is not None and start <= now:
+                ready, (_, _, chat) = self._ready, first
+            else:  # only sends wait, and the bot's budget is spent for now
+                until = min(start, self._parked[0][0]) if self._parked else start
+                await self._sleep_until(until, now)
+                continue
             state = self._chats[chat]
             ticket = state.waiting[0]
+            heapq.heappop(ready)
+            heapq.heappop(state.waiting)
             if ticket.future.done():  # its caller gave up: it takes nothing
-                heapq.heappop(self._ready)
-                heapq.heappop(state.waiting)
                 state.entry = None
                 if state.waiting:
                     self._schedule(chat, state, now)
                 continue
-            start = self._global_start() if ticket.counts_globally else now
-            if start > now:
-                until = min(start, self._parked[0][0]) if self._parked else start
-                await self._sleep_until(until, now)
-                continue
-            heapq.heappop(self._ready)
-            heapq.heappop(state.waiting)
             state.entry = None
             self._take(chat, state, now, ticket.counts_globally, ticket.priority)
             ticket.future.set_result(None)

@@ -129,6 +129,30 @@ async def test_edits_keep_the_chat_pace_but_not_the_bot_budget():
     assert [round(at - start, 6) for _, at in log] == [0, 0, 0]
 
 
+async def test_edits_do_not_wait_behind_sends_held_by_the_bot_budget():
+    scheduler, timer = virtual(per_second=1, chat_burst=3, catch_up=0)
+    start = timer.now()
+    log: list[tuple[str, float]] = []
+    sends = [asyncio.create_task(send(scheduler, log, f"send{n}", n)) for n in range(4)]
+    await asyncio.sleep(0)
+    # Three sends wait for the bot's budget (one a second); edits in other chats go now, and
+    # an edit in a chat whose own send still waits keeps its place behind it.
+    edits = [
+        asyncio.create_task(send(scheduler, log, f"edit{n}", 10 + n, endpoint="editMessageText"))
+        for n in range(2)
+    ]
+    after_own_send = asyncio.create_task(
+        send(scheduler, log, "edit-after-send3", 3, endpoint="editMessageText")
+    )
+    await asyncio.gather(*sends, *edits, after_own_send)
+    when = {name: round(at - start, 6) for name, at in log}
+    assert [when[f"send{n}"] for n in range(4)] == [0, 1, 2, 3]
+    assert when["edit0"] == when["edit1"] == 0
+    assert when["edit-after-send3"] == 3
+    names = [name for name, _ in log]
+    assert names.index("send3") < names.index("edit-after-send3")
+
+
 async def test_a_better_call_for_a_chat_in_line_goes_first():
     scheduler, _timer = virtual(per_second=10, catch_up=0)
     log: list[tuple[str, float]] = []
