@@ -49,6 +49,11 @@ GLOBAL_LIMITED_METHODS = frozenset(
 CHAT_LIMITED_METHODS = GLOBAL_LIMITED_METHODS | frozenset(
     {"editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
 )
+#: Telegram counts a send when it arrives: a send counts from its admission until this many
+#: seconds after its answer (the window of Telegram's per-second limit).
+WINDOW = 1.0
+#: The longest the pump sleeps without a deadline (it is woken by new calls and answers).
+MAX_SLEEP = 60.0
 
 
 def current_priority() -> Priority:
@@ -79,6 +84,9 @@ class SendLimits:
     catch_up: float = 0.025
     #: Further attempts of a call that Telegram answered with flood control.
     max_retries: int = 3
+    #: Telegram's own limit: sends in flight or answered within the last second never exceed
+    #: it (or per_second, if that is higher), however late a busy event loop sends them.
+    ceiling: float = 30.0
 
 
 @dataclass(slots=True)

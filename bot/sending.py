@@ -7,7 +7,10 @@ second in one chat after a short burst. Both limits are kept with the generic ce
 (GCRA): a theoretical time of the next send advances by 1/rate per send, and a call may go ahead
 while it is at most the allowed tolerance early (``catch_up`` globally, ``chat_burst - 1``
 intervals in a chat). The clock is read when a call is admitted, never when it queued, so a
-stalled event loop cannot release a crowd of stale reservations at once.
+stalled event loop cannot release a crowd of stale reservations at once. Telegram counts a send
+when it arrives, and on a busy event loop an admitted send may reach it hundreds of milliseconds
+later, next to sends admitted after it: so a send also counts from its admission until a second
+after its answer, and no more than Telegram's own limit (``ceiling``) count at once.
 
 Waiting calls are admitted by priority (the answer to the person who just acted, then personal
 notifications and reminders, then broadcasts) and in arrival order within a priority. A chat
@@ -25,6 +28,7 @@ import heapq
 import itertools
 import logging
 import math
+from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -37,6 +41,8 @@ from bot.clock import LoopTimer, Timer, wake_up
 from bot.send_limits import (
     CHAT_LIMITED_METHODS,
     GLOBAL_LIMITED_METHODS,
+    MAX_SLEEP,
+    WINDOW,
     Priority,
     SendLimits,
     SendStats,
@@ -53,6 +59,7 @@ class _Ticket:
     priority: int
     seq: int
     counts_globally: bool
+    tracked: bool
     future: asyncio.Future[None]
 
     def __lt__(self, other: _Ticket) -> bool:
@@ -84,6 +91,10 @@ class SendScheduler(BaseRateLimiter[Priority]):
         #: GCRA state of the bot-wide limit, and the end of a flood-control pause.
         self.next_at = -math.inf
         self.paused_until = -math.inf
+        #: Sends made and not answered yet, and when recent ones were answered (for WINDOW).
+        self.window_cap = int(max(limits.ceiling, limits.per_second))
+        self.in_flight = 0
+        self._answered: deque[float] = deque()
         self.stats = SendStats()
         self._chats: dict[object, _Chat] = {}
         #: Chats whose best waiting call may go now as far as the chat is concerned: those
@@ -130,9 +141,10 @@ class SendScheduler(BaseRateLimiter[Priority]):
         limited = endpoint in CHAT_LIMITED_METHODS
         chat = data.get("chat_id", _NO_CHAT) if limited else _NO_CHAT
         priority = rate_limit_args if rate_limit_args is not None else current_priority()
+        counts = endpoint in GLOBAL_LIMITED_METHODS
         for attempt in itertools.count():
             if limited:
-                await self.admit(chat, priority, counts_globally=endpoint in GLOBAL_LIMITED_METHODS)
+                await self.admit(chat, priority, counts_globally=counts, tracked=True)
             elif attempt:
                 await self._sit_out_pause()
             try:
@@ -142,6 +154,9 @@ class SendScheduler(BaseRateLimiter[Priority]):
                 if attempt >= self.limits.max_retries:
                     raise
                 self.stats.retried += 1
+            finally:
+                if limited and counts:
+                    self._answer()
         raise AssertionError("unreachable")  # pragma: no cover
 
     # ---- admission ------------------------------------------------------------------------
@@ -152,19 +167,22 @@ class SendScheduler(BaseRateLimiter[Priority]):
         priority: Priority = Priority.INTERACTIVE,
         *,
         counts_globally: bool = True,
+        tracked: bool = False,
     ) -> None:
-        """Return when a call to `chat` with this priority may be made now."""
+        """Return when a call to `chat` with this priority may be made now; a `tracked` send
+        is in flight until `_answer` (process_request does both)."""
         now = self.timer.now()
         state = self._chats.get(chat)
         if (state is None or (not state.waiting and state.tat - self.chat_tolerance <= now)) and (
             self._head(self._ready_local) is None
             if not counts_globally
-            else self._head(self._ready) is None and self._global_start() <= now
+            else self._head(self._ready) is None and self._global_start(now) <= now
         ):
-            self._take(chat, state, now, counts_globally, priority)
+            self._take(chat, state, now, counts_globally, priority, tracked)
             return
         loop = asyncio.get_running_loop()
-        ticket = _Ticket(int(priority), next(self._seq), counts_globally, loop.create_future())
+        future = loop.create_future()
+        ticket = _Ticket(int(priority), next(self._seq), counts_globally, tracked, future)
         if state is None:
             state = self._chats[chat] = _Chat()
         heapq.heappush(state.waiting, ticket)
@@ -177,7 +195,12 @@ class SendScheduler(BaseRateLimiter[Priority]):
             wake_up(self._waker)
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._run(), name="send-scheduler")
-        await ticket.future
+        try:
+            await ticket.future
+        except asyncio.CancelledError:
+            if tracked and counts_globally and not ticket.future.cancelled():
+                self._answer()  # admitted, but its caller is gone: it will not be sent
+            raise
 
     def flood_control(self, seconds: float, chat: object = _NO_CHAT) -> None:
         """Telegram asked the bot to wait: every send pauses; warn once per pause."""
@@ -196,8 +219,28 @@ class SendScheduler(BaseRateLimiter[Priority]):
         """Calls waiting for their turn now."""
         return sum(len(chat.waiting) for chat in self._chats.values())
 
-    def _global_start(self) -> float:
-        return max(self.next_at - self.limits.catch_up, self.paused_until)
+    def _global_start(self, now: float) -> float:
+        return max(self.next_at - self.limits.catch_up, self.paused_until, self._window_start(now))
+
+    def _window_start(self, now: float) -> float:
+        """When one more send may be in flight: Telegram counts a send when it arrives, which is
+        any moment between its admission and its answer, so it counts until WINDOW after that."""
+        answered = self._answered
+        while answered and answered[0] <= now - WINDOW:
+            answered.popleft()
+        excess = self.in_flight + len(answered) - self.window_cap + 1
+        if excess <= 0:
+            return -math.inf
+        if excess <= len(answered):
+            return answered[excess - 1] + WINDOW
+        return math.inf  # every slot is in flight: the next answer wakes the pump
+
+    def _answer(self) -> None:
+        """A tracked send was answered (or failed): it counts for WINDOW more seconds."""
+        self.in_flight -= 1
+        self._answered.append(self.timer.now())
+        if self._waker is not None:
+            wake_up(self._waker)
 
     def _head(self, ready: list[tuple[int, int, object]]) -> tuple[int, int, object] | None:
         """The best live entry of a ready heap (dropping entries their chat has replaced)."""
@@ -216,10 +259,12 @@ class SendScheduler(BaseRateLimiter[Priority]):
         now: float,
         counts_globally: bool,
         priority: Priority | int,
+        tracked: bool,
     ) -> None:
         """Spend one send of the budget (the caller has checked that it may)."""
         if counts_globally:
             self.next_at = max(self.next_at, now) + self.interval
+            self.in_flight += tracked
         if chat is not _NO_CHAT:
             if state is None:
                 state = self._chats[chat] = _Chat()
@@ -273,7 +318,7 @@ class SendScheduler(BaseRateLimiter[Priority]):
                     return
                 await self._sleep_until(self._parked[0][0], now)
                 continue
-            start = self._global_start()
+            start = self._global_start(now)
             if local is not None and (first is None or start > now or local < first):
                 ready, (_, _, chat) = self._ready_local, local
             elif first is not None and start <= now:
@@ -292,7 +337,7 @@ class SendScheduler(BaseRateLimiter[Priority]):
                     self._schedule(chat, state, now)
                 continue
             state.entry = None
-            self._take(chat, state, now, ticket.counts_globally, ticket.priority)
+            self._take(chat, state, now, ticket.counts_globally, ticket.priority, ticket.tracked)
             ticket.future.set_result(None)
             if state.waiting:
                 self._schedule(chat, state, now)
@@ -305,7 +350,7 @@ class SendScheduler(BaseRateLimiter[Priority]):
         """Sleep until then, or until a new call arrives that may change who goes next."""
         self._waker = asyncio.get_running_loop().create_future()
         try:
-            await self.timer.wait(self._waker, max(0.0, until - now))
+            await self.timer.wait(self._waker, min(max(0.0, until - now), MAX_SLEEP))
         finally:
             self._waker = None
 

@@ -153,6 +153,55 @@ async def test_edits_do_not_wait_behind_sends_held_by_the_bot_budget():
     assert names.index("send3") < names.index("edit-after-send3")
 
 
+async def test_a_send_counts_from_admission_until_a_second_after_its_answer():
+    # Telegram counts a send when it arrives, anywhere between admission and answer; on a
+    # busy loop late sends could arrive together, so at most `ceiling` count at once.
+    scheduler, timer = virtual(per_second=10, ceiling=12, catch_up=0)
+    answers = asyncio.Event()
+    made: list[float] = []
+    answered: list[float] = []
+
+    async def call() -> bool:
+        made.append(timer.now())
+        await answers.wait()
+        answered.append(timer.now())
+        return True
+
+    calls = [
+        asyncio.create_task(
+            scheduler.process_request(call, (), {}, "sendMessage", {"chat_id": n}, None)
+        )
+        for n in range(14)
+    ]
+    for _ in range(100):
+        await asyncio.sleep(0)
+    assert len(made) == 12 and scheduler.in_flight == 12  # the pace allowed more by now
+    answers.set()
+    await asyncio.gather(*calls)
+    assert len(made) == 14
+    assert made[12] == pytest.approx(max(answered[:12]) + 1.0)
+    assert scheduler.in_flight == 0
+
+
+async def test_a_send_admitted_for_a_caller_who_is_gone_is_not_left_in_flight():
+    scheduler, _timer = virtual(per_second=10, catch_up=0)
+    log: list[tuple[str, float]] = []
+    first = asyncio.create_task(send(scheduler, log, "first", 1))
+    await asyncio.sleep(0)
+    gone = asyncio.create_task(send(scheduler, log, "gone", 2))
+    take = scheduler._take
+
+    def take_then_cancel(chat: object, *rest: Any) -> None:
+        take(chat, *rest)
+        if chat == 2:  # admitted; cancelled before it could make its call
+            asyncio.get_running_loop().call_soon(gone.cancel)
+
+    scheduler._take = take_then_cancel  # type: ignore[method-assign]
+    await asyncio.gather(first, gone, return_exceptions=True)
+    assert gone.cancelled() and [name for name, _ in log] == ["first"]
+    assert scheduler.in_flight == 0
+
+
 async def test_a_better_call_for_a_chat_in_line_goes_first():
     scheduler, _timer = virtual(per_second=10, catch_up=0)
     log: list[tuple[str, float]] = []
