@@ -34,6 +34,10 @@ BURST = 8
 PER_SECOND = 2.0
 #: One person's updates handled or waiting at once; more are dropped.
 MAX_WAITING = 4
+#: Updates handled at once across people. A handler waiting for its turn to send holds its
+#: slot, so the cap is far above a crowd pressing Start together: below it, a press would
+#: wait behind hundreds of queued /start replies and miss Telegram's 15 s to answer it.
+MAX_CONCURRENT = 4096
 
 
 @dataclass(slots=True)
@@ -57,7 +61,7 @@ class PersonByPerson(BaseUpdateProcessor):
 
     def __init__(
         self,
-        max_concurrent_updates: int = 256,
+        max_concurrent_updates: int = MAX_CONCURRENT,
         *,
         answer: Answer,
         timer: Timer | None = None,
