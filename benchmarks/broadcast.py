@@ -15,9 +15,10 @@ at L (30 msg/s: 5.5 minutes); then it gets 2,000, because the rate, not the coun
 measured (``--full`` forces 10,000).
 
 ``--breakdown`` adds up the time spent in the dispatcher's phases (claiming, sending, recording
-outcomes) and the waits in both its pacer and PTB's AIORateLimiter. The phases overlap (several
-sends are in flight while the next batch is claimed and results are committed), so the figures
-are task-seconds per message, not shares of the wall clock. With ``--db URL`` that database is a
+outcomes) and, within sending, the waits for the bot's send scheduler (``SendScheduler.admit``,
+which every Bot API call that creates a message passes). The phases overlap (several sends are
+in flight while the next batch is claimed and results are committed), so the figures are
+task-seconds per message, not shares of the wall clock. With ``--db URL`` that database is a
 scratch one: it is wiped (downgraded to base) before every limit.
 """
 
@@ -37,17 +38,12 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from benchmarks.broadcast_audience import fresh_database, seed
-from benchmarks.broadcast_timing import (
-    Breakdown,
-    TimedPacer,
-    instrument_ptb_limiter,
-    peak_per_window,
-    phase_timers,
-)
+from benchmarks.broadcast_timing import Breakdown, peak_per_window, phase_timers, scheduler_timer
 from bot.app import (
     ForumApp,
     build_application,
     dispatcher_of,
+    scheduler_of,
     services_of,
     start_without_polling,
     stop_without_polling,
@@ -159,7 +155,7 @@ async def run_limit(
 
     setting = round(limit * fraction, 3)
     clock = SystemClock()
-    url = await fresh_database(db, workdir, limit)
+    url = await fresh_database(db, workdir, f"broadcast-{limit:g}")
     await seed(url, recipients, clock.now())
     lap("seed")
     fake = FakeBotApi(rate_limit_per_second=limit)
@@ -177,11 +173,6 @@ async def run_limit(
     try:
         dispatcher = dispatcher_of(app)
         timings = Breakdown() if breakdown else None
-        pacer: TimedPacer | None = None
-        if breakdown:
-            pacer = TimedPacer(dispatcher.limiter.rate, dispatcher.limiter.catch_up)
-            dispatcher.limiter = pacer
-        ptb_limiter = instrument_ptb_limiter(app) if breakdown else None
         broadcasts = services_of(app).outreach.broadcasts
         draft = (await broadcasts.draft(ORGANISER, MESSAGE, now=clock.now())).broadcast
         assert draft.id is not None
@@ -192,10 +183,8 @@ async def run_limit(
         lap("send")
 
         if timings is not None:
-            with phase_timers(timings):
+            with phase_timers(timings), scheduler_timer(scheduler_of(app), timings):
                 sent, passes, seconds = await dispatch_until_done(app, draft.id)
-            timings.dispatcher_wait = pacer.waited if pacer else 0.0
-            timings.ptb_wait = ptb_limiter.waited if ptb_limiter else None
         else:
             sent, passes, seconds = await dispatch_until_done(app, draft.id)
 
@@ -263,7 +252,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--breakdown", action="store_true", help="time the dispatcher's phases")
     parser.add_argument("--full", action="store_true", help="10,000 recipients at every limit")
-    parser.add_argument("--verbose", action="store_true", help="show dispatcher/PTB warnings")
+    parser.add_argument("--verbose", action="store_true", help="show dispatcher/scheduler warnings")
     return parser.parse_args(argv)
 
 
@@ -279,8 +268,7 @@ async def amain(args: argparse.Namespace) -> list[Result]:
                 note = f" (the rate, not the count, is measured; --full for {FULL})"
             print(
                 f"limit {limit:g} msg/s: outbox.max_per_second = {setting:g} "
-                f"({args.fraction:g} x limit), AIORateLimiter overall_max_rate = "
-                f"{max(30.0, setting):g}, {n} recipients{note}",
+                f"({args.fraction:g} x limit), {n} recipients{note}",
                 flush=True,
             )
             result = await run_limit(

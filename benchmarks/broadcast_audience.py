@@ -74,10 +74,10 @@ def profile_values(profile: Profile) -> dict[str, object]:
     }
 
 
-async def fresh_database(db: str, workdir: Path, limit: float) -> str:
-    """A migrated, empty database URL for one limit."""
+async def fresh_database(db: str, workdir: Path, name: str) -> str:
+    """A migrated, empty database URL for one run (a new SQLite file, or the scratch URL wiped)."""
     if db == "sqlite":
-        url = f"sqlite+aiosqlite:///{workdir / f'broadcast-{limit:g}.db'}"
+        url = f"sqlite+aiosqlite:///{workdir / f'{name}.db'}"
     else:
         url = db
         await downgrade(url, "base")

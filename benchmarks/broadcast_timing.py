@@ -1,4 +1,4 @@
-"""Timers for the broadcast benchmark: limiter and pacer waits, dispatcher phases, peak rate."""
+"""Timers for the broadcast benchmark: send-scheduler waits, dispatcher phases, peak rate."""
 
 from __future__ import annotations
 
@@ -9,58 +9,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from aiolimiter import AsyncLimiter
-
 import bot.dispatcher as dispatcher_module
-from bot.app import ForumApp
-from bot.pacing import Pacer
-
-
-class TimedLimiter(AsyncLimiter):
-    """An AsyncLimiter that adds up the time callers spend waiting for capacity."""
-
-    def __init__(self, max_rate: float, time_period: float = 60) -> None:
-        super().__init__(max_rate, time_period)
-        self.waited = 0.0
-
-    async def acquire(self, amount: float = 1) -> None:
-        """Acquire as AsyncLimiter does, timing the wait."""
-        start = time.perf_counter()
-        await super().acquire(amount)
-        self.waited += time.perf_counter() - start
-
-
-class TimedPacer(Pacer):
-    """The dispatcher's pacer, adding up the time senders wait for their turn."""
-
-    def __init__(self, rate: float, catch_up: float = 0.0) -> None:
-        super().__init__(rate, catch_up)
-        self.waited = 0.0
-
-    async def __aenter__(self) -> None:
-        start = time.perf_counter()
-        await super().__aenter__()
-        self.waited += time.perf_counter() - start
+from bot.sending import SendScheduler
 
 
 @dataclass(slots=True)
 class Breakdown:
-    """Seconds spent in each dispatcher phase and limiter during the dispatch loop."""
+    """Seconds spent in each dispatcher phase, and waiting for the send scheduler, while the
+    dispatch loop ran."""
 
     claim: float = 0.0
     send: float = 0.0
     record: float = 0.0
-    dispatcher_wait: float = 0.0
-    ptb_wait: float | None = None
+    scheduler_wait: float = 0.0
 
     def line(self, messages: int) -> str:
         """Milliseconds per message, phase by phase."""
         per = 1000.0 / max(messages, 1)
-        ptb = "n/a" if self.ptb_wait is None else f"{self.ptb_wait * per:.3f}"
         return (
             f"ms/msg: claim {self.claim * per:.3f}, send {self.send * per:.3f} "
-            f"(of which pacer wait {self.dispatcher_wait * per:.3f}, "
-            f"AIORateLimiter wait {ptb}), record outcome {self.record * per:.3f}"
+            f"(of which waiting for the send scheduler {self.scheduler_wait * per:.3f}), "
+            f"record outcome {self.record * per:.3f}"
         )
 
 
@@ -102,12 +71,20 @@ def phase_timers(into: Breakdown) -> Iterator[None]:
             setattr(dispatcher_module, name, original)
 
 
-def instrument_ptb_limiter(app: ForumApp) -> TimedLimiter | None:
-    """Swap AIORateLimiter's overall bucket for an identical timed one (None if not found)."""
-    limiter = app.bot.rate_limiter
-    base = getattr(limiter, "_base_limiter", None)
-    if not isinstance(base, AsyncLimiter):
-        return None
-    timed = TimedLimiter(base.max_rate, base.time_period)
-    setattr(limiter, "_base_limiter", timed)  # noqa: B010 - private attribute of PTB
-    return timed
+@contextmanager
+def scheduler_timer(scheduler: SendScheduler, into: Breakdown) -> Iterator[None]:
+    """Add up the time calls wait in SendScheduler.admit (wrapped on this instance, restored)."""
+    original = scheduler.admit
+
+    async def admit(*args: Any, **kwargs: Any) -> None:
+        start = time.perf_counter()
+        try:
+            await original(*args, **kwargs)
+        finally:
+            into.scheduler_wait += time.perf_counter() - start
+
+    setattr(scheduler, "admit", admit)  # noqa: B010 - an instance attribute shadows the method
+    try:
+        yield
+    finally:
+        delattr(scheduler, "admit")

@@ -14,11 +14,12 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.charts import render_charts, render_survey_charts
-from bot.clock import SystemClock
+from bot.clock import SystemClock, Timer
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
 from bot.jobs import JobData, schedule_jobs
-from bot.sending import SendLimits, SendScheduler, Timer
+from bot.send_limits import SendLimits
+from bot.sending import SendScheduler
 from bot.turn_taking import PersonByPerson
 from core.event.door import EventSetup
 from core.feedback.door import Feedback

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.sending import Priority, sending_as
+from bot.send_limits import Priority, sending_as
 from core.outbox.delivery import Delivery, claim_batch, record_outcomes
 from core.outbox.model import DeliveryPolicy, OutboxRow, Outcome
 from core.outbox.ports import UowFactory

@@ -7,7 +7,10 @@ second in one chat after a short burst. Both limits are kept with the generic ce
 (GCRA): a theoretical time of the next send advances by 1/rate per send, and a call may go ahead
 while it is at most the allowed tolerance early (``catch_up`` globally, ``chat_burst - 1``
 intervals in a chat). The clock is read when a call is admitted, never when it queued, so a
-stalled event loop cannot release a crowd of stale reservations at once.
+stalled event loop cannot release a crowd of stale reservations at once. Telegram counts a send
+when it arrives, and on a busy event loop an admitted send may reach it hundreds of milliseconds
+later, next to sends admitted after it: so a send also counts from its admission until a second
+after its answer, and no more than Telegram's own limit (``ceiling``) count at once.
 
 Waiting calls are admitted by priority (the answer to the person who just acted, then personal
 notifications and reminders, then broadcasts) and in arrival order within a priority. A chat
@@ -25,96 +28,28 @@ import heapq
 import itertools
 import logging
 import math
-from collections.abc import Callable, Coroutine, Iterator
-from contextvars import ContextVar
+from collections import deque
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
-from enum import IntEnum
-from typing import Any, Protocol
+from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-log = logging.getLogger(__name__)
-
-
-class Priority(IntEnum):
-    """Who goes first when several calls wait: lower values first."""
-
-    INTERACTIVE = 0
-    NOTIFICATION = 1
-    BROADCAST = 2
-
-
-#: The priority of calls made by the current task (handlers reply as INTERACTIVE).
-_CURRENT: ContextVar[Priority] = ContextVar("send_priority", default=Priority.INTERACTIVE)
-
-#: Calls that create a message: they count against the bot's limit and the chat's.
-# fmt: off
-GLOBAL_LIMITED_METHODS = frozenset({
-    "sendMessage", "sendDocument", "sendPhoto", "sendVideo", "sendAudio", "sendVoice",
-    "sendAnimation", "sendSticker", "sendMediaGroup", "sendLocation", "sendVenue", "sendContact",
-    "sendPoll", "sendDice", "sendVideoNote", "copyMessage", "copyMessages", "forwardMessage",
-    "forwardMessages",
-})
-# fmt: on
-#: Calls that change a message in a chat: they count against that chat's limit only.
-CHAT_LIMITED_METHODS = GLOBAL_LIMITED_METHODS | frozenset(
-    {"editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
+from bot.clock import LoopTimer, Timer, wake_up
+from bot.send_limits import (
+    CHAT_LIMITED_METHODS,
+    GLOBAL_LIMITED_METHODS,
+    MAX_SLEEP,
+    WINDOW,
+    Priority,
+    SendLimits,
+    SendStats,
+    current_priority,
 )
 
-
-@contextlib.contextmanager
-def sending_as(priority: Priority) -> Iterator[None]:
-    """Calls made inside the block wait with this priority (the outbox marks its sends)."""
-    token = _CURRENT.set(priority)
-    try:
-        yield
-    finally:
-        _CURRENT.reset(token)
-
-
-class Timer(Protocol):
-    """The scheduler's clock: the event loop's in production, a virtual one in tests."""
-
-    def now(self) -> float: ...
-
-    async def wait(self, waker: asyncio.Future[None], seconds: float) -> None:
-        """Return when `waker` is done or `seconds` passed, whichever is first."""
-
-
-class LoopTimer:
-    """The event loop's monotonic clock."""
-
-    def now(self) -> float:
-        return asyncio.get_running_loop().time()
-
-    async def wait(self, waker: asyncio.Future[None], seconds: float) -> None:
-        handle = asyncio.get_running_loop().call_later(seconds, _wake, waker)
-        try:
-            await waker
-        finally:
-            handle.cancel()
-
-
-def _wake(waker: asyncio.Future[None]) -> None:
-    if not waker.done():
-        waker.set_result(None)
-
-
-@dataclass(frozen=True, slots=True)
-class SendLimits:
-    """Telegram's limits as the bot keeps them (from config)."""
-
-    per_second: float = 25.0
-    #: Messages a chat may get at once before the per-chat pace applies.
-    chat_burst: int = 3
-    #: Seconds between messages to one chat after the burst.
-    chat_interval: float = 1.0
-    #: After the event loop woke late, the global pace may run this many seconds ahead.
-    catch_up: float = 0.025
-    #: Further attempts of a call that Telegram answered with flood control.
-    max_retries: int = 3
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -124,6 +59,7 @@ class _Ticket:
     priority: int
     seq: int
     counts_globally: bool
+    tracked: bool
     future: asyncio.Future[None]
 
     def __lt__(self, other: _Ticket) -> bool:
@@ -141,18 +77,6 @@ class _Chat:
     parked: bool = False
 
 
-@dataclass(slots=True)
-class SendStats:
-    """What the scheduler did, for benchmarks and the operator's log."""
-
-    admitted: int = 0
-    flood_waits: int = 0
-    retried: int = 0
-    admitted_by_priority: dict[Priority, int] = field(
-        default_factory=lambda: dict.fromkeys(Priority, 0)
-    )
-
-
 _NO_CHAT = object()
 
 
@@ -167,9 +91,16 @@ class SendScheduler(BaseRateLimiter[Priority]):
         #: GCRA state of the bot-wide limit, and the end of a flood-control pause.
         self.next_at = -math.inf
         self.paused_until = -math.inf
+        #: Sends made and not answered yet, and when recent ones were answered (for WINDOW).
+        self.window_cap = int(max(limits.ceiling, limits.per_second))
+        self.in_flight = 0
+        self._answered: deque[float] = deque()
         self.stats = SendStats()
         self._chats: dict[object, _Chat] = {}
+        #: Chats whose best waiting call may go now as far as the chat is concerned: those
+        #: that also need the bot's budget, and those (edits) that need only the chat's.
         self._ready: list[tuple[int, int, object]] = []
+        self._ready_local: list[tuple[int, int, object]] = []
         self._parked: list[tuple[float, int, object]] = []
         self._seq = itertools.count()
         self._waker: asyncio.Future[None] | None = None
@@ -192,6 +123,7 @@ class SendScheduler(BaseRateLimiter[Priority]):
                 ticket.future.cancel()
         self._chats.clear()
         self._ready.clear()
+        self._ready_local.clear()
         self._parked.clear()
 
     # ---- the rate limiter PTB calls ---------------------------------------------------------
@@ -208,10 +140,11 @@ class SendScheduler(BaseRateLimiter[Priority]):
         """Wait for the call's turn, make it, and wait out flood control if Telegram asks."""
         limited = endpoint in CHAT_LIMITED_METHODS
         chat = data.get("chat_id", _NO_CHAT) if limited else _NO_CHAT
-        priority = rate_limit_args if rate_limit_args is not None else _CURRENT.get()
+        priority = rate_limit_args if rate_limit_args is not None else current_priority()
+        counts = endpoint in GLOBAL_LIMITED_METHODS
         for attempt in itertools.count():
             if limited:
-                await self.admit(chat, priority, counts_globally=endpoint in GLOBAL_LIMITED_METHODS)
+                await self.admit(chat, priority, counts_globally=counts, tracked=True)
             elif attempt:
                 await self._sit_out_pause()
             try:
@@ -221,6 +154,9 @@ class SendScheduler(BaseRateLimiter[Priority]):
                 if attempt >= self.limits.max_retries:
                     raise
                 self.stats.retried += 1
+            finally:
+                if limited and counts:
+                    self._answer()
         raise AssertionError("unreachable")  # pragma: no cover
 
     # ---- admission ------------------------------------------------------------------------
@@ -231,19 +167,22 @@ class SendScheduler(BaseRateLimiter[Priority]):
         priority: Priority = Priority.INTERACTIVE,
         *,
         counts_globally: bool = True,
+        tracked: bool = False,
     ) -> None:
-        """Return when a call to `chat` with this priority may be made now."""
+        """Return when a call to `chat` with this priority may be made now; a `tracked` send
+        is in flight until `_answer` (process_request does both)."""
         now = self.timer.now()
         state = self._chats.get(chat)
-        if (
-            self._nothing_ready()
-            and (state is None or (not state.waiting and state.tat - self.chat_tolerance <= now))
-            and (not counts_globally or self._global_start() <= now)
+        if (state is None or (not state.waiting and state.tat - self.chat_tolerance <= now)) and (
+            self._head(self._ready_local) is None
+            if not counts_globally
+            else self._head(self._ready) is None and self._global_start(now) <= now
         ):
-            self._take(chat, state, now, counts_globally, priority)
+            self._take(chat, state, now, counts_globally, priority, tracked)
             return
         loop = asyncio.get_running_loop()
-        ticket = _Ticket(int(priority), next(self._seq), counts_globally, loop.create_future())
+        future = loop.create_future()
+        ticket = _Ticket(int(priority), next(self._seq), counts_globally, tracked, future)
         if state is None:
             state = self._chats[chat] = _Chat()
         heapq.heappush(state.waiting, ticket)
@@ -253,10 +192,15 @@ class SendScheduler(BaseRateLimiter[Priority]):
             # A better call for a chat already in line: it takes the chat's place.
             self._push_ready(chat, state, ticket)
         if self._waker is not None:
-            _wake(self._waker)
+            wake_up(self._waker)
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._run(), name="send-scheduler")
-        await ticket.future
+        try:
+            await ticket.future
+        except asyncio.CancelledError:
+            if tracked and counts_globally and not ticket.future.cancelled():
+                self._answer()  # admitted, but its caller is gone: it will not be sent
+            raise
 
     def flood_control(self, seconds: float, chat: object = _NO_CHAT) -> None:
         """Telegram asked the bot to wait: every send pauses; warn once per pause."""
@@ -275,13 +219,34 @@ class SendScheduler(BaseRateLimiter[Priority]):
         """Calls waiting for their turn now."""
         return sum(len(chat.waiting) for chat in self._chats.values())
 
-    def _global_start(self) -> float:
-        return max(self.next_at - self.limits.catch_up, self.paused_until)
+    def _global_start(self, now: float) -> float:
+        return max(self.next_at - self.limits.catch_up, self.paused_until, self._window_start(now))
 
-    def _nothing_ready(self) -> bool:
-        while self._ready and self._stale(self._ready[0]):
-            heapq.heappop(self._ready)
-        return not self._ready
+    def _window_start(self, now: float) -> float:
+        """When one more send may be in flight: Telegram counts a send when it arrives, which is
+        any moment between its admission and its answer, so it counts until WINDOW after that."""
+        answered = self._answered
+        while answered and answered[0] <= now - WINDOW:
+            answered.popleft()
+        excess = self.in_flight + len(answered) - self.window_cap + 1
+        if excess <= 0:
+            return -math.inf
+        if excess <= len(answered):
+            return answered[excess - 1] + WINDOW
+        return math.inf  # every slot is in flight: the next answer wakes the pump
+
+    def _answer(self) -> None:
+        """A tracked send was answered (or failed): it counts for WINDOW more seconds."""
+        self.in_flight -= 1
+        self._answered.append(self.timer.now())
+        if self._waker is not None:
+            wake_up(self._waker)
+
+    def _head(self, ready: list[tuple[int, int, object]]) -> tuple[int, int, object] | None:
+        """The best live entry of a ready heap (dropping entries their chat has replaced)."""
+        while ready and self._stale(ready[0]):
+            heapq.heappop(ready)
+        return ready[0] if ready else None
 
     def _stale(self, entry: tuple[int, int, object]) -> bool:
         state = self._chats.get(entry[2])
@@ -294,10 +259,12 @@ class SendScheduler(BaseRateLimiter[Priority]):
         now: float,
         counts_globally: bool,
         priority: Priority | int,
+        tracked: bool,
     ) -> None:
         """Spend one send of the budget (the caller has checked that it may)."""
         if counts_globally:
             self.next_at = max(self.next_at, now) + self.interval
+            self.in_flight += tracked
         if chat is not _NO_CHAT:
             if state is None:
                 state = self._chats[chat] = _Chat()
@@ -330,10 +297,12 @@ class SendScheduler(BaseRateLimiter[Priority]):
 
     def _push_ready(self, chat: object, state: _Chat, ticket: _Ticket) -> None:
         state.entry, state.parked = ticket.seq, False
-        heapq.heappush(self._ready, (ticket.priority, ticket.seq, chat))
+        ready = self._ready if ticket.counts_globally else self._ready_local
+        heapq.heappush(ready, (ticket.priority, ticket.seq, chat))
 
     async def _run(self) -> None:
-        """Admit waiting calls one at a time, best first, as the limits allow."""
+        """Admit waiting calls one at a time, best first, as the limits allow; a call that needs
+        only its chat's pace (an edit) never waits behind sends held by the bot's budget."""
         while True:
             now = self.timer.now()
             while self._parked and self._parked[0][0] <= now:
@@ -343,30 +312,32 @@ class SendScheduler(BaseRateLimiter[Priority]):
                 self._drop_cancelled(state)
                 if state.waiting:
                     self._push_ready(chat, state, state.waiting[0])
-            if self._nothing_ready():
+            first, local = self._head(self._ready), self._head(self._ready_local)
+            if first is None and local is None:
                 if not self._parked:
                     return
                 await self._sleep_until(self._parked[0][0], now)
                 continue
-            _, _, chat = self._ready[0]
+            start = self._global_start(now)
+            if local is not None and (first is None or start > now or local < first):
+                ready, (_, _, chat) = self._ready_local, local
+            elif first is not None and start <= now:
+                ready, (_, _, chat) = self._ready, first
+            else:  # only sends wait, and the bot's budget is spent for now
+                until = min(start, self._parked[0][0]) if self._parked else start
+                await self._sleep_until(until, now)
+                continue
             state = self._chats[chat]
             ticket = state.waiting[0]
+            heapq.heappop(ready)
+            heapq.heappop(state.waiting)
             if ticket.future.done():  # its caller gave up: it takes nothing
-                heapq.heappop(self._ready)
-                heapq.heappop(state.waiting)
                 state.entry = None
                 if state.waiting:
                     self._schedule(chat, state, now)
                 continue
-            start = self._global_start() if ticket.counts_globally else now
-            if start > now:
-                until = min(start, self._parked[0][0]) if self._parked else start
-                await self._sleep_until(until, now)
-                continue
-            heapq.heappop(self._ready)
-            heapq.heappop(state.waiting)
             state.entry = None
-            self._take(chat, state, now, ticket.counts_globally, ticket.priority)
+            self._take(chat, state, now, ticket.counts_globally, ticket.priority, ticket.tracked)
             ticket.future.set_result(None)
             if state.waiting:
                 self._schedule(chat, state, now)
@@ -379,7 +350,7 @@ class SendScheduler(BaseRateLimiter[Priority]):
         """Sleep until then, or until a new call arrives that may change who goes next."""
         self._waker = asyncio.get_running_loop().create_future()
         try:
-            await self.timer.wait(self._waker, max(0.0, until - now))
+            await self.timer.wait(self._waker, min(max(0.0, until - now), MAX_SLEEP))
         finally:
             self._waker = None
 

@@ -4,10 +4,12 @@ order; a person who floods the bot is slowed down without slowing anyone else.
 PTB handles one update at a time unless told otherwise, so on the event day a few hundred people
 pressing Start would queue behind each other. This update processor lets updates from different
 people run concurrently and keeps each person's in the order they were sent (their answers build
-on each other). A person's updates beyond a burst and a steady rate, or beyond a few waiting at
-once, are dropped: a pressed button is answered at once (once per flood with a polite "slow
-down" toast), a typed message is not answered, and the same button pressed again while its first
-press is still being handled is answered and skipped, so a double tap acts once.
+on each other). At most MAX_MESSAGES commands and typed messages run at once; presses do not
+wait for that cap, since Telegram wants a press answered within 15 s. A person's updates beyond
+a burst and a steady rate, or beyond a few waiting at once, are dropped: a pressed button is
+answered at once (once per flood with a polite "slow down" toast), a typed message is not
+answered, and the same button pressed again while its first press is still being handled is
+answered and skipped, so a double tap acts once.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
-from bot.sending import LoopTimer, Timer
+from bot.clock import LoopTimer, Timer
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,12 @@ BURST = 8
 PER_SECOND = 2.0
 #: One person's updates handled or waiting at once; more are dropped.
 MAX_WAITING = 4
+#: Commands and typed messages handled at once across people; more wait their turn. A handler
+#: waiting for its reply's turn to be sent holds its place, which is why presses do not count:
+#: behind a crowd's queued /start replies a press would miss Telegram's 15 s to answer it.
+MAX_MESSAGES = 256
+#: All updates at once (PTB's own cap), presses included: far above any crowd.
+MAX_CONCURRENT = 4096
 
 
 @dataclass(slots=True)
@@ -57,13 +65,14 @@ class PersonByPerson(BaseUpdateProcessor):
 
     def __init__(
         self,
-        max_concurrent_updates: int = 256,
+        max_concurrent_updates: int = MAX_CONCURRENT,
         *,
         answer: Answer,
         timer: Timer | None = None,
         burst: int = BURST,
         per_second: float = PER_SECOND,
         max_waiting: int = MAX_WAITING,
+        max_messages: int = MAX_MESSAGES,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self.answer = answer
@@ -73,6 +82,7 @@ class PersonByPerson(BaseUpdateProcessor):
         self.max_waiting = max_waiting
         self.dropped = 0
         self._people: dict[int, _Person] = {}
+        self._messages = asyncio.Semaphore(max_messages)
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -84,7 +94,8 @@ class PersonByPerson(BaseUpdateProcessor):
         """Run the update in its person's turn, or drop it if that person floods."""
         who = _person_of(update)
         if who is None:
-            await coroutine
+            async with self._messages:
+                await coroutine
             return
         person = self._people.setdefault(who, _Person())
         press = _press_key(update)
@@ -98,7 +109,9 @@ class PersonByPerson(BaseUpdateProcessor):
         if press is not None:
             person.pressing.add(press)
         try:
-            async with person.lock:
+            # The person's turn first, then the shared cap, so their updates keep their order.
+            cap = self._messages if press is None else contextlib.nullcontext()
+            async with person.lock, cap:
                 await coroutine
         finally:
             person.users -= 1

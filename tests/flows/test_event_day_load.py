@@ -11,7 +11,7 @@ from sqlalchemy import insert
 
 from benchmarks.broadcast_audience import FIRST_ID, people, person_values, profile_values
 from bot.app import dispatcher_of, scheduler_of
-from bot.sending import GLOBAL_LIMITED_METHODS, Priority
+from bot.send_limits import GLOBAL_LIMITED_METHODS, Priority
 from core.outbox.model import OutgoingMessage
 from handlers.i18n import Translator
 from storage.people.rows import PersonRow, ProfileRow

@@ -3,7 +3,7 @@ with or without an invite or a prefilled registration: presses edit the message 
 
 from __future__ import annotations
 
-from bot.sending import GLOBAL_LIMITED_METHODS
+from bot.send_limits import GLOBAL_LIMITED_METHODS
 from core.people.person import NOTICE_VERSION
 from handlers.i18n import Translator
 from handlers.routes import CONSENT_ACCEPT, CONSENT_DECLINE

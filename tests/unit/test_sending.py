@@ -14,14 +14,14 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.app import freeze_startup_heap
-from bot.sending import (
+from bot.send_limits import (
     CHAT_LIMITED_METHODS,
     GLOBAL_LIMITED_METHODS,
     Priority,
     SendLimits,
-    SendScheduler,
     sending_as,
 )
+from bot.sending import SendScheduler
 from tests.support.virtual_time import VirtualTimer
 
 
@@ -127,6 +127,83 @@ async def test_edits_keep_the_chat_pace_but_not_the_bot_budget():
         await send(scheduler, log, f"edit{n}", 2, endpoint="editMessageText")
     # The bot may send one message a second; edits in another chat did not wait for it.
     assert [round(at - start, 6) for _, at in log] == [0, 0, 0]
+
+
+async def test_edits_do_not_wait_behind_sends_held_by_the_bot_budget():
+    scheduler, timer = virtual(per_second=1, chat_burst=3, catch_up=0)
+    start = timer.now()
+    log: list[tuple[str, float]] = []
+    sends = [asyncio.create_task(send(scheduler, log, f"send{n}", n)) for n in range(4)]
+    await asyncio.sleep(0)
+    # Three sends wait for the bot's budget (one a second); edits in other chats go now, and
+    # an edit in a chat whose own send still waits keeps its place behind it.
+    edits = [
+        asyncio.create_task(send(scheduler, log, f"edit{n}", 10 + n, endpoint="editMessageText"))
+        for n in range(2)
+    ]
+    after_own_send = asyncio.create_task(
+        send(scheduler, log, "edit-after-send3", 3, endpoint="editMessageText")
+    )
+    await asyncio.gather(*sends, *edits, after_own_send)
+    when = {name: round(at - start, 6) for name, at in log}
+    assert [when[f"send{n}"] for n in range(4)] == [0, 1, 2, 3]
+    assert when["edit0"] == when["edit1"] == 0
+    assert when["edit-after-send3"] == 3
+    names = [name for name, _ in log]
+    assert names.index("send3") < names.index("edit-after-send3")
+
+
+async def test_a_send_counts_from_admission_until_a_second_after_its_answer():
+    # Telegram counts a send when it arrives, anywhere between admission and answer; on a
+    # busy loop late sends could arrive together, so at most `ceiling` count at once.
+    scheduler, timer = virtual(per_second=10, ceiling=12, catch_up=0)
+    answers, twelve = asyncio.Event(), asyncio.Event()
+    made: list[float] = []
+    answered: list[float] = []
+
+    async def call() -> bool:
+        made.append(timer.now())
+        if len(made) == 12:
+            twelve.set()
+        await answers.wait()
+        answered.append(timer.now())
+        return True
+
+    calls = [
+        asyncio.create_task(
+            scheduler.process_request(call, (), {}, "sendMessage", {"chat_id": n}, None)
+        )
+        for n in range(14)
+    ]
+    await twelve.wait()
+    timer.advance(5.0)  # the pace would allow the last two by now; the ceiling holds them
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert len(made) == 12 and scheduler.in_flight == 12  # the pace allowed more by now
+    answers.set()
+    await asyncio.gather(*calls)
+    assert len(made) == 14
+    assert made[12] == pytest.approx(max(answered[:12]) + 1.0)
+    assert scheduler.in_flight == 0
+
+
+async def test_a_send_admitted_for_a_caller_who_is_gone_is_not_left_in_flight():
+    scheduler, _timer = virtual(per_second=10, catch_up=0)
+    log: list[tuple[str, float]] = []
+    first = asyncio.create_task(send(scheduler, log, "first", 1))
+    await asyncio.sleep(0)
+    gone = asyncio.create_task(send(scheduler, log, "gone", 2))
+    take = scheduler._take
+
+    def take_then_cancel(chat: object, *rest: Any) -> None:
+        take(chat, *rest)
+        if chat == 2:  # admitted; cancelled before it could make its call
+            asyncio.get_running_loop().call_soon(gone.cancel)
+
+    scheduler._take = take_then_cancel  # type: ignore[method-assign]
+    await asyncio.gather(first, gone, return_exceptions=True)
+    assert gone.cancelled() and [name for name, _ in log] == ["first"]
+    assert scheduler.in_flight == 0
 
 
 async def test_a_better_call_for_a_chat_in_line_goes_first():
