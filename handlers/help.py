@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
-from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import filters
 
 from handlers.context import BotContext
@@ -137,6 +137,10 @@ async def on_error(update: object, ctx: BotContext) -> None:
     if isinstance(ctx.error, RetryAfter):
         # Flood control: another message would only add to it; one line, no traceback.
         log.warning("flood control while handling update %s: %s", update_id, ctx.error.message)
+        return
+    if isinstance(ctx.error, Forbidden):
+        # The person blocked the bot while it answered: nobody is left to tell, nothing broke.
+        log.info("update %s: the person has blocked the bot", update_id)
         return
     log.error("error while handling update %s", update_id, exc_info=ctx.error)
     if not isinstance(update, Update) or update.effective_chat is None:

@@ -27,15 +27,25 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Id:
-    """A non-negative id of at most `digits` digits, where a route needs room for a text too."""
+    """A non-negative id of at most `digits` digits (and at most `maximum`), where a route
+    needs room for a text too, or where the id must fit the column it is looked up in."""
 
     digits: int
+    maximum: int | None = None
+
+    def fits(self, value: int) -> bool:
+        """Within the digits and the maximum."""
+        return 0 <= value < 10**self.digits and (self.maximum is None or value <= self.maximum)
 
 
 #: An argument is an id (int, up to 64 bits, or a shorter `Id`) or a short text.
 Arg = type[int] | Text | Id
 Value = int | str
 LONGEST_INT = str(-(2**63))
+INT64 = range(-(2**63), 2**63)
+#: A row id (or a count) kept in an INTEGER column: PostgreSQL's end at 2**31 - 1, and a
+#: forged larger one would fail the query instead of finding nothing.
+ROW = Id(10, maximum=2**31 - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +77,12 @@ class Route:
             if isinstance(kind, Id):
                 if not isinstance(value, int) or isinstance(value, bool):
                     raise ValueError(f"{self.action}: {value!r} is not an id")
-                if not 0 <= value < 10**kind.digits:
-                    raise ValueError(f"{self.action}: id {value} over {kind.digits} digits")
+                if not kind.fits(value):
+                    raise ValueError(f"{self.action}: id {value} out of range for {kind}")
                 parts.append(str(value))
             elif not isinstance(kind, Text):
-                if not isinstance(value, int) or isinstance(value, bool):
-                    raise ValueError(f"{self.action}: {value!r} is not an id")
+                if not isinstance(value, int) or isinstance(value, bool) or value not in INT64:
+                    raise ValueError(f"{self.action}: {value!r} is not a 64-bit id")
                 parts.append(str(value))
             else:
                 text = str(value)
@@ -95,11 +105,11 @@ class Route:
         values: list[Value] = []
         for kind, raw in zip(self.args, parts[len(head_parts) :], strict=True):
             if isinstance(kind, Id):
-                if not re.fullmatch(rf"[0-9]{{1,{kind.digits}}}", raw):
+                if not re.fullmatch(rf"[0-9]{{1,{kind.digits}}}", raw) or not kind.fits(int(raw)):
                     return None
                 values.append(int(raw))
             elif not isinstance(kind, Text):
-                if not re.fullmatch(r"-?[0-9]{1,19}", raw):
+                if not re.fullmatch(r"-?[0-9]{1,19}", raw) or int(raw) not in INT64:
                     return None
                 values.append(int(raw))
             else:
@@ -113,7 +123,7 @@ class Route:
         values = [
             "W" * kind.max_length
             if isinstance(kind, Text)
-            else "9" * kind.digits
+            else str(kind.maximum or "9" * kind.digits)
             if isinstance(kind, Id)
             else LONGEST_INT
             for kind in self.args
@@ -165,6 +175,8 @@ add = ROUTES.add
 
 # Each feature declares its routes below, in its own block. The action names are the ones core
 # uses in `Action(...)` for buttons in queued messages; the others are only pressed in replies.
+# Ids of rows (requests, meetings, broadcasts) and counts kept in INTEGER columns are ROW;
+# Telegram ids are int (64 bits).
 
 # --- people: consent, language, time zone, profile, visibility ---
 CONSENT_ACCEPT = add("people.consent.accept", "cs", "y", int)  # notice version
@@ -195,19 +207,19 @@ PICK_TOGGLE = add("meetings.picker.toggle", "mq", "t", Text(40))  # slot key
 PICK_NOTE = add("meetings.picker.note", "mq", "n")
 PICK_SEND = add("meetings.picker.send", "mq", "s")
 PICK_DROP = add("meetings.picker.drop", "mq", "x")
-REQUEST_ACCEPT = add("meetings.request.accept", "mr", "a", Id(12), Text(40))  # request, slot
-REQUEST_DECLINE = add("meetings.request.decline", "mr", "d", int)
-REQUEST_OTHER_TIME = add("meetings.request.other_time", "mr", "o", int)
-REQUEST_WITHDRAW = add("meetings.request.withdraw", "mr", "w", int)
-MEETING_CANCEL = add("meetings.booking.cancel", "mt", "c", int)  # meeting id
-MEETING_MOVE = add("meetings.booking.move", "mt", "m", int)
-MEETING_MOVE_TO = add("meetings.booking.move_to", "mv", None, int, Text(40))  # meeting, slot
+REQUEST_ACCEPT = add("meetings.request.accept", "mr", "a", ROW, Text(40))  # request, slot
+REQUEST_DECLINE = add("meetings.request.decline", "mr", "d", ROW)
+REQUEST_OTHER_TIME = add("meetings.request.other_time", "mr", "o", ROW)
+REQUEST_WITHDRAW = add("meetings.request.withdraw", "mr", "w", ROW)
+MEETING_CANCEL = add("meetings.booking.cancel", "mt", "c", ROW)  # meeting id
+MEETING_MOVE = add("meetings.booking.move", "mt", "m", ROW)
+MEETING_MOVE_TO = add("meetings.booking.move_to", "mv", None, ROW, Text(40))  # meeting, slot
 AVAILABILITY_TOGGLE = add("meetings.availability.toggle", "av", None, Text(40))  # slot key
 CONSULT_BOOK = add("meetings.consult.book", "cn", None, Text(40))  # slot key
-REMINDER_LATE = add("meetings.reminder.late", "rm", "l", int)  # meeting id
-REMINDER_CANT = add("meetings.reminder.cant", "rm", "x", int)
-OUTCOME_ANSWER = add("meetings.outcome.answer", "oc", None, int, Text(1))  # meeting, outcome
-OUTCOME_COMMENT = add("meetings.outcome.comment", "ocm", None, int)  # meeting id
+REMINDER_LATE = add("meetings.reminder.late", "rm", "l", ROW)  # meeting id
+REMINDER_CANT = add("meetings.reminder.cant", "rm", "x", ROW)
+OUTCOME_ANSWER = add("meetings.outcome.answer", "oc", None, ROW, Text(1))  # meeting, outcome
+OUTCOME_COMMENT = add("meetings.outcome.comment", "ocm", None, ROW)  # meeting id
 
 # --- programme: agenda ---
 # Views: an argument ("-", "today", a day as YYYYMMDD, a track's index) and a page.
@@ -221,10 +233,10 @@ SESSION_LEAVE = add("programme.session.leave", "ag", "u", Text(32))
 SCHEDULE_APPLY = add("schedule.round.apply", "sc", "a", Text(40))  # round key
 
 # --- outreach: broadcasts ---
-# The draft id travels as text on the audience route, so "session.<32-character key>" still fits.
-BROADCAST_AUDIENCE = add("outreach.broadcast.audience", "bc", "a", Id(18), Text(40))
-BROADCAST_SEND = add("outreach.broadcast.send", "bc", "s", int)  # broadcast id
-BROADCAST_DISCARD = add("outreach.broadcast.discard", "bc", "x", int)
+# The draft id is a ROW, so "session.<32-character key>" still fits the audience route.
+BROADCAST_AUDIENCE = add("outreach.broadcast.audience", "bc", "a", ROW, Text(40))
+BROADCAST_SEND = add("outreach.broadcast.send", "bc", "s", ROW)  # broadcast id
+BROADCAST_DISCARD = add("outreach.broadcast.discard", "bc", "x", ROW)
 
 # --- feedback: survey, follow-up, exports ---
 SURVEY_START = add("feedback.survey.start", "sv", "s")
@@ -234,10 +246,10 @@ SURVEY_TOGGLE = add("feedback.survey.toggle", "sv", "t", Text(24), Text(24))
 SURVEY_DONE = add("feedback.survey.done", "sv", "d", Text(24))  # question key
 SURVEY_SKIP = add("feedback.survey.skip", "sv", "k", Text(24))
 SURVEY_CHANGE = add("feedback.survey.change", "sv", "e", Text(24))
-FOLLOWUP_TOGGLE = add("feedback.followup.toggle", "fu", "t", int, int)  # days, partner id
-FOLLOWUP_DONE = add("feedback.followup.done", "fu", "d", int)
-FOLLOWUP_NONE = add("feedback.followup.none", "fu", "0", int)
-FOLLOWUP_PROPOSAL = add("feedback.followup.proposal", "fu", "p", int, Text(16))
+FOLLOWUP_TOGGLE = add("feedback.followup.toggle", "fu", "t", ROW, int)  # days, partner id
+FOLLOWUP_DONE = add("feedback.followup.done", "fu", "d", ROW)
+FOLLOWUP_NONE = add("feedback.followup.none", "fu", "0", ROW)
+FOLLOWUP_PROPOSAL = add("feedback.followup.proposal", "fu", "p", ROW, Text(16))
 EXPORT = add("feedback.export", "ex", None, Text(16))  # kind
 
 # --- privacy: /deleteme ---

@@ -10,10 +10,15 @@ from core.meetings.ports import UnitOfWork, UowFactory
 from core.outbox.delivery import enqueue
 from core.outbox.model import Action, OutgoingMessage
 from core.people.access import require_person
+from core.people.profile import clean_text
 from core.reference.errors import NotAllowed, NotFound
 
 #: When the question goes out after the meeting's end.
 ASK_AFTER = timedelta(minutes=10)
+
+
+#: An outcome comment keeps at most this many characters.
+COMMENT_LIMIT = 1000
 
 
 class Outcome(StrEnum):
@@ -102,6 +107,8 @@ class Outcomes:
             current = await uow.outcomes.get(meeting_id, person)
             if current is None:
                 return False
-            await uow.outcomes.save(meeting_id, person, current[0], text[:1000], now)
+            # Cleaned like every typed text: no control characters (PostgreSQL refuses NUL).
+            comment = clean_text(text)[:COMMENT_LIMIT]
+            await uow.outcomes.save(meeting_id, person, current[0], comment, now)
             await uow.commit()
             return True

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.outbox.model import Action
-from handlers.routes import MAX_BYTES, ROUTES, Id, Route, RouteTable, Text
+from handlers.routes import MAX_BYTES, ROUTES, ROW, Id, Route, RouteTable, Text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def test_pack_and_parse_round_trip(route: Route) -> None:
     values = tuple(
         "k" * arg.max_length
         if isinstance(arg, Text)
-        else int("9" * arg.digits)
+        else (arg.maximum or int("9" * arg.digits))
         if isinstance(arg, Id)
         else -(2**63)
         for arg in route.args
@@ -66,6 +66,23 @@ def test_a_short_id_leaves_room_for_a_slot_key() -> None:
     for bad in (-1, 10**12, "42", True):
         with pytest.raises(ValueError):
             accept.pack(bad, "k")
+
+
+def test_ids_must_fit_their_columns() -> None:
+    """A forged id one past what the database column holds is refused like any forgery (it
+    used to reach the query and fail it: 64 bits for Telegram ids, INTEGER for row ids)."""
+    table = RouteTable()
+    person = table.add("people.erase", "dm", "y", int)
+    row = table.add("meetings.cancel", "mt", "c", ROW)
+    assert person.parse(f"dm:y:{2**63 - 1}") == (2**63 - 1,)
+    assert person.parse(f"dm:y:{-(2**63)}") == (-(2**63),)
+    assert person.parse(f"dm:y:{2**63}") is None
+    assert person.parse(f"dm:y:{-(2**63) - 1}") is None
+    assert row.parse(f"mt:c:{2**31 - 1}") == (2**31 - 1,)
+    assert row.parse(f"mt:c:{2**31}") is None
+    for bad in (2**31, 2**63):
+        with pytest.raises(ValueError):
+            (row if bad == 2**31 else person).pack(bad)
 
 
 def test_packing_refuses_what_could_not_come_back() -> None:
