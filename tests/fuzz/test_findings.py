@@ -133,7 +133,6 @@ FORMULAS = {
 }
 
 
-@pytest.mark.xfail(strict=True, raises=UnsafeCsv, reason=CSV_DEFECT)
 async def test_exports_keep_typed_formulas_inert(world):
     attendee, organiser = world.users[ATTENDEE], world.users[ORGANISER]
     for field, text in FORMULAS.items():
@@ -155,7 +154,6 @@ async def test_exports_keep_typed_formulas_inert(world):
         raise UnsafeCsv(f"cells a spreadsheet would run: {unsafe}")
 
 
-@pytest.mark.xfail(strict=True, raises=UnsafeCsv, reason=CSV_DEFECT)
 @fuzz(default=3)
 @given(text=hostile_text())
 @example(text="=1+1")
