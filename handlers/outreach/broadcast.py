@@ -41,6 +41,17 @@ async def broadcast_command(turn: Turn) -> None:
     await turn.reply(with_aside(put_aside, turn.t("broadcast.compose")))
 
 
+#: Characters (UTF-16 code units, as Telegram counts) a bot may send as a caption.
+MAX_CAPTION = 1024
+
+
+def _caption_length(update: Update) -> int:
+    """The caption's length as Telegram counts it (UTF-16 code units)."""
+    message = update.effective_message
+    caption = message.caption if message is not None else None
+    return len(caption.encode("utf-16-le")) // 2 if caption else 0
+
+
 def _as_outgoing(update: Update) -> OutgoingMessage | None:
     """The organiser's message with its formatting (entities → HTML) and any photo/document."""
     message = update.effective_message
@@ -72,6 +83,14 @@ async def compose(turn: Turn) -> None:
     outgoing = _as_outgoing(turn.update)
     if outgoing is None or (outgoing.text or "").startswith("/"):
         return  # commands (e.g. /cancel) pass through
+    caption = _caption_length(turn.update)
+    if outgoing.attachment and caption > MAX_CAPTION:
+        # Telegram Premium users may type longer captions than a bot may send: say so, and
+        # keep waiting for the announcement.
+        await turn.reply(
+            turn.t("broadcast.caption_too_long", length=f"{caption:,}", limit=f"{MAX_CAPTION:,}")
+        )
+        raise ApplicationHandlerStop
     close(turn, Prompt.BROADCAST)
     draft = await turn.services.outreach.broadcasts.draft(turn.user_id, outgoing, now=turn.now())
     await _audiences(turn, draft)
