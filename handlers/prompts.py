@@ -25,6 +25,9 @@ from handlers.turns import Turn
 
 #: The chat session's key for the open prompt.
 PROMPT_KEY = "open_prompt"
+#: The update a flow took as its text (a later group must not answer it again, even if the
+#: flow failed halfway and the error handler apologised).
+TAKEN_KEY = "prompt_taken_update"
 
 
 class Prompt(StrEnum):
@@ -56,9 +59,19 @@ def current(turn: Turn) -> OpenPrompt | None:
 
 
 def waiting(turn: Turn, kind: Prompt) -> OpenPrompt | None:
-    """The open prompt if it is `kind`: a flow's text handler takes the message only then."""
+    """The open prompt if it is `kind`: a flow's text handler takes the message only then (and
+    the message is marked taken, see `taken`)."""
     record = current(turn)
-    return record if record is not None and record.kind is kind else None
+    if record is None or record.kind is not kind:
+        return None
+    _session(turn)[TAKEN_KEY] = turn.update.update_id
+    return record
+
+
+def taken(turn: Turn) -> bool:
+    """This message already went to the open prompt's flow (which may have failed halfway):
+    nothing else answers it."""
+    return _session(turn).get(TAKEN_KEY) == turn.update.update_id
 
 
 async def open_prompt(turn: Turn, kind: Prompt, ref: str | int | None = None) -> Safe | None:

@@ -17,7 +17,7 @@ from handlers.people.questions import (
     question_buttons,
     show_card,
 )
-from handlers.prompts import Prompt, close, close_any, current
+from handlers.prompts import Prompt, close, close_any, current, taken
 from handlers.routes import PROFILE_CHOOSE, PROFILE_CONTINUE, PROFILE_EDIT, PROFILE_SKIP
 from handlers.turns import PRIVATE, ErrorKeys, Handler, Turn, button, command, message
 
@@ -49,6 +49,8 @@ async def _invalid(turn: Turn, err: InvalidAnswer) -> None:
 
 async def text_answer(turn: Turn) -> None:
     """Any plain text: the answer to the open question, or a hint when there is none."""
+    if taken(turn):
+        return
     try:
         result = await turn.services.people.profiles.answer(turn.user_id, turn.text)
     except NotFound:

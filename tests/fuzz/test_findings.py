@@ -58,12 +58,6 @@ async def test_a_premium_length_caption_is_refused_with_the_limit_or_sent(world)
     assert "a bot may send at most 1,024" in organiser.last().text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect (one open prompt): when the handler of an open prompt fails, the message "
-    "falls through to the profile answers, so the apology is followed by 'I'm not waiting for "
-    "an answer right now'",
-)
 @pytest.mark.parametrize("prompt", ["survey text", "outcome comment", "broadcast"])
 async def test_a_failed_answer_gets_the_apology_alone(world, monkeypatch, prompt):
     uid = ORGANISER if prompt == "broadcast" else ATTENDEE
