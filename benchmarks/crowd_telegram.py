@@ -22,12 +22,11 @@ from typing import Any
 
 from benchmarks.broadcast_audience import FIRST_ID as AUDIENCE_FIRST_ID
 from fake_bot_api import FakeBotApi, FakeBotApiServer, JSONDict, SentFile
+from fake_bot_api.limits import GLOBAL_LIMITED_METHODS
 from handlers.i18n import Translator
 
 #: The crowd's user ids (the broadcast audience is seeded from AUDIENCE_FIRST_ID up).
 CROWD_FIRST_ID = 7_000_000
-#: Bot API methods that put a new message in a chat (what the global limit counts).
-CREATING = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
 POLL_SECONDS = 0.01
 
 
@@ -246,7 +245,7 @@ def rush(crowd: Crowd, fake: CrowdFake, people: list[Person]) -> TelegramReport:
     for person in people:
         person.chat = [(m.text, list(m.history)) for m in fake.sent(person.user_id)]
     crowd_ids = {p.user_id for p in people}
-    creating = [c for c in fake.calls if c.method in CREATING]
+    creating = [c for c in fake.calls if c.method in GLOBAL_LIMITED_METHODS]
     in_rush = [c for c in creating if t0 <= c.at <= rush_end]
     audience = Counter(m.chat_id for m in fake.all_sent() if m.chat_id >= AUDIENCE_FIRST_ID)
     return TelegramReport(
