@@ -88,10 +88,23 @@ def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, Entry]) -> No
 
 @cache
 def catalogue(language: str) -> dict[str, Entry]:
-    """All messages of one language as a flat id → text (or plural forms) mapping."""
-    raw = files("handlers.locales").joinpath(f"{language}.toml").read_text(encoding="utf-8")
+    """All messages of one language as a flat id → text (or plural forms) mapping: `en.toml`,
+    then one file per feature in `en/` (so features do not all edit one file); an id defined
+    twice is an error."""
+    locales = files("handlers.locales")
+    sources = [locales.joinpath(f"{language}.toml")]
+    folder = locales.joinpath(language)
+    if folder.is_dir():
+        sources += sorted(
+            (f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name
+        )
     out: dict[str, Entry] = {}
-    _flatten("", tomllib.loads(raw), out)
+    for source in sources:
+        part: dict[str, Entry] = {}
+        _flatten("", tomllib.loads(source.read_text(encoding="utf-8")), part)
+        if twice := sorted(set(part) & set(out)):
+            raise ValueError(f"catalogue {language}: {source.name} defines {twice[0]} again")
+        out.update(part)
     return out
 
 

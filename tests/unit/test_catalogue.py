@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+import pytest
+
 from core.meetings.outcomes import Outcome as MeetingOutcome
 from handlers.i18n import LANGUAGES, Safe, Translator, catalogue, placeholders
 
@@ -256,3 +258,24 @@ def test_every_key_core_can_produce_exists_in_both_languages():
         missing = {k: sorted(w) for k, w in found.keys.items() if k not in texts}
         assert missing == {}, f"keys core produces that {lang}.toml lacks: {missing}"
     assert all(KEY_SHAPE.match(k) for k in found.keys), sorted(found.keys)
+
+
+def test_a_feature_may_keep_its_texts_in_its_own_file_but_never_redefine_an_id(
+    tmp_path, monkeypatch
+):
+    from handlers import i18n
+
+    (tmp_path / "xx.toml").write_text('[start]\nhello = "Hi"\n', encoding="utf-8")
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx" / "team.toml").write_text('[team]\nnew = "New team"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "files", lambda package: tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        assert i18n.catalogue("xx") == {"start.hello": "Hi", "team.new": "New team"}
+        (tmp_path / "xx" / "again.toml").write_text('[start]\nhello = "Yo"\n', encoding="utf-8")
+        i18n.catalogue.cache_clear()
+        with pytest.raises(ValueError, match=r"again\.toml defines start\.hello again"):
+            i18n.catalogue("xx")
+    finally:
+        monkeypatch.undo()
+        i18n.catalogue.cache_clear()
