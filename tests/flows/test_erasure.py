@@ -131,3 +131,29 @@ async def test_others_messages_and_follow_up_answers_forget_the_erased_person(ma
     async with bot.uow() as uow:
         assert await summary(uow) == before  # the collaborations still count
     del lukas
+
+
+async def test_a_past_meetings_question_to_the_partner_goes_with_the_erased_person(make_bot):
+    bot = await make_bot()
+    users = await setup(bot)
+    jiwoo, anna = users[1], users[2]
+    await request_from_jiwoo(bot, users, times=("Thu 10 Apr 10:20",))
+    await anna.press("✅ Thu 10 Apr 10:20")
+    await bot.dispatch()
+    bot.clock.set(datetime(2025, 4, 10, 8, 45, tzinfo=UTC))  # the meeting is over; not asked yet
+    await bot.dispatch()
+    pending = [
+        r["dedupe_key"]
+        for r in await rows(bot, "outbox")
+        if r["recipient_id"] == 2 and r["status"] == "pending"
+    ]
+    assert [k for k in pending if k.startswith("outcome:")]  # "how did it go?" is waiting
+
+    assert "your data is deleted and 0 meetings were cancelled" in await erase(jiwoo)
+    seen = len(bot.fake.sent(2))
+    bot.clock.set(datetime(2025, 4, 11, 9, 0, tzinfo=UTC))
+    await bot.dispatch()
+    assert bot.fake.sent(2)[seen:] == []  # no question about a meeting that no longer exists
+    left = [r for r in await rows(bot, "outbox") if r["recipient_id"] == 2]
+    assert not [r for r in left if r["status"] == "pending"]
+    assert not [r for r in left if "Ji-woo" in json.dumps(r["payload"], ensure_ascii=False)]
