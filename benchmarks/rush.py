@@ -1,7 +1,7 @@
 """Event-day rush: N people press Start within S seconds, optionally while a broadcast runs.
 
 Run: ``python -m benchmarks.rush [--people 200] [--seconds 5] [--broadcast 0] [--db sqlite|URL]
-[--rate 28]``, or ``--matrix`` for the issue's four cases (200 and 1,000 people over S seconds,
+[--rate 29.1]``, or ``--matrix`` for the issue's four cases (200 and 1,000 people over S seconds,
 each without and with a 2,000-recipient broadcast; every case in its own process). The bot is
 the production Application (benchmarks/crowd.py), long-polling a fake Bot API over real HTTP
 that runs in a separate process (as Telegram would) and answers 429 to more than 30 new
@@ -219,7 +219,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=5.0, help="arrivals spread (S)")
     parser.add_argument("--broadcast", type=int, default=0, help="recipients (0: none)")
     parser.add_argument("--db", default="sqlite", help="'sqlite' (temp file) or a scratch URL")
-    parser.add_argument("--rate", type=float, default=28.0, help="outbox.max_per_second")
+    parser.add_argument(
+        "--rate", type=float, default=29.1, help="outbox.max_per_second (0.97 x 30)"
+    )
     parser.add_argument("--arrivals", choices=("even", "random"), default="even")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--matrix", action="store_true", help="the issue's four cases")

@@ -108,7 +108,9 @@ def schedule_jobs(queue: JobQueue[Any], data: JobData) -> None:
         first=0,
         name="outbox",
         data=data,
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        # A broadcast pass runs for minutes while the job keeps firing: the extra instances
+        # return at once (run_once holds a lock), so APScheduler never has to skip one and warn.
+        job_kwargs={"max_instances": 3, "coalesce": True, "misfire_grace_time": None},
     )
 
     def wake() -> None:
