@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+import html
+import re
+from collections import Counter
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 MAX_TEXT = 4096
+
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
+#: HTML tags as the entity types Telegram reports for them.
+_ENTITY_OF_TAG = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "code": "code",
+    "pre": "pre",
+    "a": "text_link",
+    "tg-spoiler": "spoiler",
+    "blockquote": "blockquote",
+}
 
 Button = tuple[str, str]  # (label, callback data)
 
@@ -32,6 +54,40 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def unchanged(
+    message: MaybeInaccessibleMessage, text: str, markup: InlineKeyboardMarkup | None
+) -> bool:
+    """True when an edit would leave the pressed message as it is: Telegram refuses such an
+    edit with 400 "message is not modified", so a press that re-renders the same view sends none.
+    Compares the plain text, the kinds of formatting and the keyboard."""
+    shown = getattr(message, "text", None)
+    if shown is None:
+        return False
+    plain = html.unescape(_TAG.sub("", text)).strip()
+    if plain != shown.strip():
+        return False
+    wanted = Counter(
+        _ENTITY_OF_TAG.get(m.group(2).lower(), m.group(2).lower())
+        for m in _TAG.finditer(text)
+        if not m.group(1)
+    )
+    formatted = Counter(
+        str(e.type)
+        for e in getattr(message, "entities", ())
+        if str(e.type) in _ENTITY_OF_TAG.values()
+    )
+    if wanted != formatted:
+        return False
+    old = getattr(message, "reply_markup", None)
+    old_rows = old.inline_keyboard if old is not None else ()
+    new_rows = markup.inline_keyboard if markup is not None else ()
+    return _rows(old_rows) == _rows(new_rows)
+
+
+def _rows(rows: Sequence[Sequence[InlineKeyboardButton]]) -> list[list[tuple[str, object]]]:
+    return [[(b.text, b.callback_data) for b in row] for row in rows]
+
+
 async def reply(
     update: Update, text: str, rows: Sequence[Sequence[Button]] = (), *, edit: bool = False
 ) -> None:
@@ -39,6 +95,8 @@ async def reply(
     markup = keyboard(rows)
     query = update.callback_query
     if edit and query is not None and query.message is not None:
+        if unchanged(query.message, text, markup):
+            return
         try:
             await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
             return

@@ -46,7 +46,6 @@ CAST: dict[int, dict[str, str]] = {
 _CHOICES = {"sector": "academia", "career_stage": "established"}
 THINKING_SECONDS = 5.0
 #: Telegram's answer to an edit that changes nothing: the bot ignores it on purpose.
-NOT_MODIFIED = "message is not modified"
 
 #: The survey the world opens: a free-text question the attendee has already answered.
 SURVEY_TEXT_KEY = "better"
@@ -191,15 +190,12 @@ class World:
         ]
 
     def failures(self) -> list[str]:
-        """Errors, ERROR logs and Telegram refusals since the last step (then forgotten; an
-        edit that changes nothing is tolerated and counted)."""
+        """Errors, ERROR logs and Telegram refusals since the last step (then forgotten); an
+        edit that would change nothing is a refusal too (the bot must not send it)."""
         bot, problems = self.bot, []
         problems += [f"handler error: {e!r}" for e in bot.errors]
         problems += [f"ERROR log: {r.name}: {r.getMessage()}" for r in self.log.records]
         for rejection in bot.fake.rejections:
-            if NOT_MODIFIED in rejection.description:
-                FIGURES["not modified edits"] += 1
-                continue
             problems.append(
                 f"Telegram would refuse {rejection.method}: {rejection.description} "
                 f"(params {str(rejection.params)[:300]})"
