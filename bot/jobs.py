@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +23,8 @@ class JobData:
     services: Services
     settings: Settings
     dispatcher: OutboxDispatcher
+    #: Each running broadcast's progress text as last shown (no edit that changes nothing).
+    progress_shown: dict[int, str] = field(default_factory=dict)
 
 
 def _data(context: BotContext) -> JobData:
@@ -59,7 +61,7 @@ async def refresh_broadcast_progress(context: BotContext) -> None:
     """Edit broadcast progress messages (at most every few seconds) and send the final report."""
     data = _data(context)
     await broadcast.refresh_progress(
-        context.bot, data.services, data.settings.i18n.default_language
+        context.bot, data.services, data.settings.i18n.default_language, data.progress_shown
     )
 
 

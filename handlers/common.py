@@ -59,20 +59,15 @@ def unchanged(
 ) -> bool:
     """True when an edit would leave the pressed message as it is: Telegram refuses such an
     edit with 400 "message is not modified", so a press that re-renders the same view sends none.
-    Compares the plain text, the kinds of formatting and the keyboard."""
+    Compares the plain text, where each kind of formatting sits, and the keyboard."""
     shown = getattr(message, "text", None)
     if shown is None:
         return False
-    plain = html.unescape(_TAG.sub("", text)).strip()
-    if plain != shown.strip():
-        return False
-    wanted = Counter(
-        _ENTITY_OF_TAG.get(m.group(2).lower(), m.group(2).lower())
-        for m in _TAG.finditer(text)
-        if not m.group(1)
-    )
+    plain, wanted = _plain_and_entities(text)
+    if plain != shown or plain.strip() != plain:
+        return False  # Telegram trims what it stores: when in doubt, send the edit
     formatted = Counter(
-        str(e.type)
+        (str(e.type), e.offset, e.length)
         for e in getattr(message, "entities", ())
         if str(e.type) in _ENTITY_OF_TAG.values()
     )
@@ -82,6 +77,29 @@ def unchanged(
     old_rows = old.inline_keyboard if old is not None else ()
     new_rows = markup.inline_keyboard if markup is not None else ()
     return _rows(old_rows) == _rows(new_rows)
+
+
+def _plain_and_entities(text: str) -> tuple[str, Counter[tuple[str, int, int]]]:
+    """Our HTML as Telegram stores it: the plain text, and (type, offset, length) per tag with
+    offsets in UTF-16 code units."""
+    parts: list[str] = []
+    at = 0  # UTF-16 units so far
+    open_tags: list[tuple[str, int]] = []
+    entities: Counter[tuple[str, int, int]] = Counter()
+    last = 0
+    for tag in _TAG.finditer(text):
+        chunk = html.unescape(text[last : tag.start()])
+        parts.append(chunk)
+        at += len(chunk.encode("utf-16-le")) // 2
+        last = tag.end()
+        kind = _ENTITY_OF_TAG.get(tag.group(2).lower(), tag.group(2).lower())
+        if not tag.group(1):
+            open_tags.append((kind, at))
+        elif open_tags:
+            opened, start = open_tags.pop()
+            entities[(opened, start, at - start)] += 1
+    parts.append(html.unescape(text[last:]))
+    return "".join(parts), entities
 
 
 def _rows(rows: Sequence[Sequence[InlineKeyboardButton]]) -> list[list[tuple[str, object]]]:

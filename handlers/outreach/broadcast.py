@@ -195,8 +195,13 @@ def report_text(t: Translator, report: Report) -> Safe:
     return Safe("\n".join(lines))
 
 
-async def refresh_progress(bot: Bot, services: Services, language: str) -> int:
-    """The progress job: edit each running broadcast's progress message; report when done."""
+async def refresh_progress(
+    bot: Bot, services: Services, language: str, shown: dict[int, str] | None = None
+) -> int:
+    """The progress job: edit each running broadcast's progress message; report when done.
+    `shown` remembers each message's text, so a stalled broadcast sends no edit that changes
+    nothing (Telegram refuses those with 400)."""
+    shown = {} if shown is None else shown
     t = Translator(language)
     broadcasts = services.outreach.broadcasts
     changed = 0
@@ -215,14 +220,20 @@ async def refresh_progress(bot: Bot, services: Services, language: str) -> int:
                 total=report.total,
             )
         )
+        # The Send press showed "0 / N" already; then only what changed since.
+        shown.setdefault(running.id, t("broadcast.progress", sent=0, total=report.total))
+        if shown[running.id] == text:
+            continue
         try:
             await bot.edit_message_text(
                 text, item.author_id, item.progress_message_id, parse_mode="HTML"
             )
+            shown[running.id] = text
             changed += 1
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():
                 raise
+            shown[running.id] = text
     return changed
 
 

@@ -193,3 +193,21 @@ async def test_forged_presses_and_non_organisers_are_refused_with_nothing_stored
     assert rows == []
     await bot.dispatch()
     assert not [m for pid in (600, 601) for m in bot.fake.sent(pid) if "Spam" in m.text]
+
+
+async def test_a_stalled_broadcasts_progress_is_edited_only_when_it_changes(make_bot):
+    bot = await make_bot(organisers={"telegram_ids": [ORG]})
+    await people(bot, range(700, 705))
+    organiser = bot.client(ORG, "Org")
+    await compose_and_send(bot, organiser, "Room change", "Everyone")
+    progress = organiser.last()
+    shown: dict[int, str] = {}
+    edits = organiser.message(progress.message_id).edit_count
+    for _ in range(3):  # nothing went out yet: the job runs every few seconds regardless
+        await refresh_progress(bot.app.bot, bot.services, "en", shown)
+    assert organiser.message(progress.message_id).edit_count == edits
+    assert organiser.message(progress.message_id).text == "📣 Sending… 0 / 5"
+    await bot.dispatch()
+    await refresh_progress(bot.app.bot, bot.services, "en", shown)
+    assert organiser.message(progress.message_id).text.startswith("📣 Broadcast finished: 5 / 5")
+    assert bot.fake.rejections == []  # no "message is not modified"
