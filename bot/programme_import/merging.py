@@ -116,19 +116,16 @@ def _event_table(
     old = before if isinstance(before, dict) else {}
     days: list[date] = []
     for table in sessions:
-        for moment in (table.get("start"), table.get("end")):
-            if isinstance(moment, datetime):
-                days.append(
-                    (moment - timedelta(microseconds=1)).date()
-                    if moment is table.get("end")
-                    else moment.date()
-                )
-    listed = old.get("days") if isinstance(old.get("days"), list) else []
-    days.extend(
-        d
-        for d in [*listed, old.get("start_date"), old.get("end_date")]
-        if isinstance(d, date) and not isinstance(d, datetime)
-    )
+        start, end = table.get("start"), table.get("end")
+        if isinstance(start, datetime):
+            days.append(start.date())
+        if isinstance(end, datetime):  # an end at midnight closes the day before
+            days.append((end - timedelta(microseconds=1)).date())
+    raw_days = old.get("days")
+    listed: list[object] = list(raw_days) if isinstance(raw_days, list) else []
+    for day in [*listed, old.get("start_date"), old.get("end_date")]:
+        if isinstance(day, date) and not isinstance(day, datetime):
+            days.append(day)
     if not days:
         raise SourceError("the source has no sessions and no days")
     return {

@@ -29,6 +29,8 @@ async def read_in_thread(data: bytes) -> ParsedRegistrations:
 
 def file_format(t: Translator, report: ImportReport) -> Safe:
     """How the file was read, so a garbled name can be traced to the encoding or delimiter."""
+    if report.encoding == "xlsx":
+        return t("imports.format_xlsx")
     encodings = {
         "utf-8": t("import.encoding_utf8"),
         "utf-8-sig": t("import.encoding_utf8_bom"),
@@ -54,10 +56,12 @@ def import_report(t: Translator, report: ImportReport, limit: int = 25) -> Safe:
         return t("import.unknown_encoding")
     if report.refusal == "too_many_rows":
         return t("import.too_many", limit=MAX_ROWS)
+    if report.refusal == "workbook":
+        return t("imports.unreadable_workbook")
     key = "import.dry" if report.dry_run else "import.done"
     lines = [t(key, created=report.created, updated=report.updated, refused=len(report.errors))]
     if report.dry_run:
-        lines.append(file_format(t, report))
+        lines += columns(t, report)
     size, shown = sum(len(line) + 1 for line in lines), 0
     for line, problem in report.errors[:limit]:
         entry = t("import.error", line=line, problem=clip(problem, 300))
@@ -68,6 +72,27 @@ def import_report(t: Translator, report: ImportReport, limit: int = 25) -> Safe:
     if len(report.errors) > shown:
         lines.append(t("import.more", count=len(report.errors) - shown))
     return Safe("\n".join(lines))
+
+
+def columns(t: Translator, report: ImportReport) -> list[Safe]:
+    """How the file was read; then, unless it is a plain file in forumbot's own columns, the
+    format recognised, the columns used and ignored, and the rows left out for their state."""
+    recognised = (
+        "imports.recognised_indico"
+        if report.source_format == "indico"
+        else ("imports.recognised_forumbot")
+    )
+    lines = [file_format(t, report)]
+    if report.source_format != "indico" and not report.ignored and not report.skipped:
+        return lines
+    lines.append(t(recognised))
+    lines.append(t("imports.columns_used", columns=clip(", ".join(report.used), 600)))
+    if report.ignored:
+        lines.append(t("imports.columns_ignored", columns=clip(", ".join(report.ignored), 600)))
+    if report.skipped:
+        states = ", ".join(f"{state} {n}" for state, n in sorted(report.skipped.items()))
+        lines.append(t("imports.skipped", states=clip(states, 300)))
+    return lines
 
 
 async def csv_document(turn: Turn) -> None:
@@ -121,12 +146,13 @@ async def import_button(turn: Turn) -> None:
 
 
 def handlers() -> list[Handler]:
-    """The CSV (anyone may send one; only organisers get it checked) and the Import button.
-    Excel's "Unicode text" is saved as .txt, a tab-separated export often as .tsv."""
+    """The CSV or XLSX (anyone may send one; only organisers get it checked) and the Import
+    button. Excel's "Unicode text" is saved as .txt, a tab-separated export often as .tsv."""
     spreadsheet = (
         filters.Document.FileExtension("csv")
         | filters.Document.FileExtension("tsv")
         | filters.Document.FileExtension("txt")
+        | filters.Document.FileExtension("xlsx")
     )
     return [
         message(csv_document, PRIVATE & spreadsheet),
