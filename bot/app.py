@@ -18,6 +18,7 @@ from bot.clock import SystemClock, Timer
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
 from bot.jobs import JobData, schedule_jobs
+from bot.orcid import HttpOrcidRecords
 from bot.send_limits import SendLimits
 from bot.sending import SendScheduler
 from bot.turn_taking import PersonByPerson
@@ -47,7 +48,7 @@ from handlers.flood import slow_down_answer
 from handlers.help import bot_commands, menu_language_code, menu_languages, set_organiser_menu
 from handlers.outreach import broadcast
 from handlers.partners import cards as partners
-from handlers.people import profile, registrations, search, start
+from handlers.people import orcid, profile, registrations, search, start
 from handlers.privacy import rights as privacy
 from handlers.programme import agenda
 from handlers.schedule import builder as schedule
@@ -101,6 +102,9 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(feedback.survey_text_handlers(), group=-4)
     # A note being typed for a meeting request (group -1).
     app.add_handlers(meetings.note_handlers(), group=-1)
+    # /profile → Import from ORCID: its buttons, and the typed iD (group -5).
+    app.add_handlers(orcid.handlers())
+    app.add_handlers(orcid.text_handlers(), group=-5)
     # Privacy: /privacy, /mydata, /deleteme.
     app.add_handlers(privacy.handlers())
     # /help.
@@ -153,7 +157,12 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
         meetings=meetings,
         partners=Partners(uow, matchmaker),
         schedule=Schedule(uow, matchmaker, meetings, policy),
-        people=People(uow, policy, event_timezone=settings.event.timezone),
+        people=People(
+            uow,
+            policy,
+            event_timezone=settings.event.timezone,
+            orcid_records=HttpOrcidRecords(),
+        ),
         programme=programme,
         privacy=Privacy(uow, meetings, programme),
         outreach=Outreach(uow, policy, reminders),
