@@ -37,6 +37,7 @@ from core.people.access import AccessPolicy
 from core.people.door import People
 from core.ports import Clock
 from core.privacy.door import Privacy
+from core.programme.calendar import Calendars
 from core.programme.door import Programme
 from core.schedule.door import Schedule
 from handlers import help as help_
@@ -50,7 +51,7 @@ from handlers.outreach import broadcast
 from handlers.partners import cards as partners
 from handlers.people import orcid, profile, registrations, search, start
 from handlers.privacy import rights as privacy
-from handlers.programme import agenda
+from handlers.programme import agenda, calendar
 from handlers.schedule import builder as schedule
 from handlers.services import Services
 from storage.engine import create_engine, session_factory
@@ -105,6 +106,8 @@ def register_handlers(app: ForumApp) -> None:
     # /profile → Import from ORCID: its buttons, and the typed iD (group -5).
     app.add_handlers(orcid.handlers())
     app.add_handlers(orcid.text_handlers(), group=-5)
+    # /calendar: one .ics with the person's meetings and sessions.
+    app.add_handlers(calendar.handlers())
     # Privacy: /privacy, /mydata, /deleteme.
     app.add_handlers(privacy.handlers())
     # /help.
@@ -150,7 +153,12 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
         reminders,
     )
     matchmaker = Matchmaker(match_settings(settings))
-    programme = Programme(uow, reminders, policy)
+    programme = Programme(
+        uow,
+        reminders,
+        policy,
+        calendars=Calendars(uow, event_name=settings.event.name, timezone=settings.event.timezone),
+    )
     return Services(
         clock=clock,
         policy=policy,
