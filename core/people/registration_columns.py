@@ -142,3 +142,24 @@ def state_allowed(row: Mapping[str, str], options: ColumnOptions) -> bool:
         return True
     wanted = {s.strip().lower() for s in options.states}
     return "all" in wanted or row["state"].strip().lower() in wanted
+
+
+def options_from_text(text: str) -> ColumnOptions | str:
+    """The options an organiser writes in a file's caption, one per line: "HEADER = COLUMN" to
+    read a renamed field, "state: Completed, Pending" (or "state: all") for the states kept;
+    other lines are a message, not options. The problem in words for an unknown column."""
+    mapping: dict[str, str] = {}
+    states: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        head, colon, rest = line.partition(":")
+        if colon and head.strip().lower() == "state":
+            states += [s.strip() for s in rest.split(",") if s.strip()]
+            continue
+        header, equals, column = line.rpartition("=")
+        if equals and header.strip() and column.strip():
+            mapping[header.strip()] = column.strip().lower()
+    options = ColumnOptions(mapping, tuple(states) or DEFAULT_STATES)
+    return options.problem() or options

@@ -6,6 +6,7 @@ import asyncio
 
 from telegram.ext import filters
 
+from core.people.registration_columns import ColumnOptions, options_from_text
 from core.people.registrations import (
     MAX_ROWS,
     ImportReport,
@@ -22,9 +23,9 @@ IMPORTS_KEY = "pending_imports"
 MAX_BYTES = 5_000_000
 
 
-async def read_in_thread(data: bytes) -> ParsedRegistrations:
+async def read_in_thread(data: bytes, options: ColumnOptions | None = None) -> ParsedRegistrations:
     """Decoding and checking 10,000 rows takes a while: never on the event loop."""
-    return await asyncio.to_thread(read_registrations, data)
+    return await asyncio.to_thread(read_registrations, data, options)
 
 
 def file_format(t: Translator, report: ImportReport) -> Safe:
@@ -115,15 +116,19 @@ async def csv_document(turn: Turn) -> None:
     if len(data) > MAX_BYTES:  # Telegram may leave the size out: what arrived decides
         await turn.reply(t("import.too_big"))
         return
+    message_ = turn.update.effective_message
+    options = options_from_text((message_.caption if message_ else None) or "")
+    if isinstance(options, str):
+        await turn.reply(t("imports.bad_caption", problem=clip(options, 300)))
+        return
     report = await services.people.registrations.by_organiser(
-        turn.user_id, await read_in_thread(data), dry_run=True, now=turn.now()
+        turn.user_id, await read_in_thread(data, options), dry_run=True, now=turn.now()
     )
     rows = []
     if report.created or report.updated:
-        message_ = turn.update.effective_message
         token = f"{message_.message_id}" if message_ is not None else "0"
         if turn.ctx.user_data is not None:
-            turn.ctx.user_data.setdefault(IMPORTS_KEY, {})[token] = data
+            turn.ctx.user_data.setdefault(IMPORTS_KEY, {})[token] = (data, options)
         rows = [[(t("import.button", count=report.created + report.updated), IMPORT.pack(token))]]
     await turn.reply(import_report(t, report), rows)
 
@@ -132,13 +137,14 @@ async def import_button(turn: Turn) -> None:
     """im:<token>: import the validated file (organiser re-checked in core)."""
     user_data = turn.ctx.user_data
     pending = user_data.get(IMPORTS_KEY, {}) if user_data is not None else {}
-    data = pending.get(turn.str_arg())
-    if not isinstance(data, bytes):
+    checked = pending.get(turn.str_arg())
+    if not isinstance(checked, tuple) or not isinstance(checked[0], bytes):
         await turn.reply(turn.t("buttons.expired"))
         return
+    data, options = checked
     services = turn.services
     report = await services.people.registrations.by_organiser(
-        turn.user_id, await read_in_thread(data), dry_run=False, now=turn.now()
+        turn.user_id, await read_in_thread(data, options), dry_run=False, now=turn.now()
     )
     pending.pop(turn.str_arg(), None)
     services.partners.invalidate()

@@ -79,3 +79,20 @@ def test_cli_dry_run_names_format_columns_and_states(tmp_path, monkeypatch, caps
     assert out[-1] == "3 new and 0 updated attendees were imported; 0 line(s) refused"
     assert main(["--config", str(cfg), *args[:3], "--map", "Tags=hobbies"]) == 2
     assert "unknown column(s) hobbies" in capsys.readouterr().err
+
+
+async def test_the_caption_maps_a_field_and_widens_the_states(make_bot):
+    bot = await make_bot(organisers={"telegram_ids": [ORGANISER]})
+    organiser = bot.client(ORGANISER, "Org")
+    data = (DATA / "indico-registrants.xlsx").read_bytes()
+    caption = "Registrations for December\nField of research = expertise\nstate: Completed, Pending"
+    await organiser.send_document("registrations.xlsx", data, caption=caption)
+    report = organiser.last().text
+    assert report.startswith(EN("import.dry", created=3, updated=0, refused=0))
+    assert "Field of research → expertise" in report
+    await organiser.press(EN("import.button", count=3))
+    async with bot.uow() as uow:
+        lukas = await uow.registrations.get("lukas@cvut.cz")
+    assert lukas is not None and lukas.country == "CZ" and lukas.expertise
+    await organiser.send_document("registrations.xlsx", data, caption="Tags = hobbies")
+    assert organiser.last().text.startswith("I could not read the options in the caption")
