@@ -196,6 +196,7 @@ ORCID_START = add("people.orcid.start", "or", "s", int)  # owner
 ORCID_USE = add("people.orcid.use", "or", "y", Text(16))  # the part offered
 ORCID_EDIT = add("people.orcid.edit", "or", "e", Text(16))
 ORCID_SKIP = add("people.orcid.skip", "or", "n", Text(16))
+ORCID_FORGET = add("people.orcid.forget", "or", "x", int)  # owner
 
 # --- partners: suggestion cards (the last argument is the viewer the card was made for) ---
 PARTNER_REQUEST = add("partners.card.request", "pt", "r", int, int)  # target, viewer

@@ -72,3 +72,14 @@ class OrcidImport:
             await uow.profiles.save(profile)
             await uow.commit()
             return profile
+
+    async def forget(self, telegram_id: int, *, owner: int | None = None) -> Profile:
+        """Take the iD off the card (what was imported with it stays: it is the person's now)."""
+        check_owner(owner, telegram_id)
+        async with self.uow() as uow:
+            await require_person(uow, telegram_id)
+            profile = await uow.profiles.get(telegram_id) or Profile(telegram_id)
+            profile.orcid = None
+            await uow.profiles.save(profile)
+            await uow.commit()
+            return profile

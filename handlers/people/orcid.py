@@ -15,7 +15,7 @@ from handlers.i18n import Safe, Translator
 from handlers.people.card import country_name, keyword_labels
 from handlers.people.questions import ask_field, show_card
 from handlers.prompts import Prompt, close, open_prompt, waiting, with_aside
-from handlers.routes import ORCID_EDIT, ORCID_SKIP, ORCID_START, ORCID_USE
+from handlers.routes import ORCID_EDIT, ORCID_FORGET, ORCID_SKIP, ORCID_START, ORCID_USE
 from handlers.turns import Handler, Turn, button, message
 
 #: The chat session's key for the proposal being confirmed.
@@ -50,9 +50,18 @@ async def start(turn: Turn) -> None:
     _session(turn).pop(PROPOSAL_KEY, None)
     put_aside = await open_prompt(turn, Prompt.ORCID)
     text = turn.t("orcid.ask")
+    rows: list[list[Button]] = []
     if profile.orcid:
         text = Safe(f"{text}\n{turn.t('orcid.current', orcid=profile.orcid)}")
-    await turn.reply(with_aside(put_aside, text))
+        rows = [[(turn.t("orcid.forget"), ORCID_FORGET.pack(turn.user_id))]]
+    await turn.reply(with_aside(put_aside, text), rows)
+
+
+async def forget(turn: Turn) -> None:
+    """or:x:<owner>: the iD off the card (core refuses anyone but the owner)."""
+    profile = await turn.services.people.orcid.forget(turn.user_id, owner=turn.int_arg())
+    close(turn, Prompt.ORCID)
+    await show_card(turn, profile, intro=turn.t("orcid.forgotten"), edit=True)
 
 
 async def orcid_text(turn: Turn) -> None:
@@ -175,6 +184,7 @@ def handlers() -> list[Handler]:
         button(ORCID_USE, use),
         button(ORCID_EDIT, use_and_edit),
         button(ORCID_SKIP, skip),
+        button(ORCID_FORGET, forget),
     ]
 
 

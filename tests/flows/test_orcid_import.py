@@ -118,3 +118,28 @@ async def test_orcid_unreachable_missing_or_garbled_is_one_sentence(make_bot):
         assert await profile_of(bot, 3) == before
     await user.send("Some text after")  # the prompt is closed: the profile goes on
     assert user.last().text != EN("orcid.bad_format")
+
+
+async def test_the_id_can_be_taken_off_the_card_by_its_owner_only(make_bot):
+    bot = await make_bot()
+    orcid_answers(bot, httpx.Response(200, content=RECORD))
+    user = bot.client(4, "Jiwoo")
+    await onboard(user)
+    await user.command("profile")
+    await user.press(EN("orcid.button"))
+    await user.send("0000-0002-1825-0097")
+    for _ in range(4):
+        await user.press(EN("orcid.skip"))
+    assert EN("orcid.saved_nothing") in user.last().text
+    assert (await profile_of(bot, 4)).orcid == "0000-0002-1825-0097"
+    other = bot.client(5, "Mallory")
+    await onboard(other)
+    await other.press_data("or:x:4")  # forged: someone else's card
+    assert (await profile_of(bot, 4)).orcid == "0000-0002-1825-0097"
+    await user.command("profile")
+    await user.press(EN("orcid.button"))
+    assert EN("orcid.current", orcid="0000-0002-1825-0097") in user.last().text
+    await user.press(EN("orcid.forget"))
+    assert EN("orcid.forgotten") in user.last().text
+    assert "orcid.org" not in user.last().text
+    assert (await profile_of(bot, 4)).orcid is None
