@@ -16,6 +16,13 @@ from bot.programme_import.toml_writer import dumps
 IMPORTED_PREFIXES = ("indico-", "pretalx-")
 #: What the organiser set on a session that no source knows, kept across imports.
 ORGANISER_FIELDS = ("capacity", "registration")
+#: What a source says about a session (a change in any of them is an update).
+SOURCE_FIELDS = ("title", "track", "room", "start", "end", "speakers", "description")
+_EMPTY: dict[str, Any] = dict.fromkeys(SOURCE_FIELDS, "") | {
+    "speakers": [],
+    "start": None,
+    "end": None,
+}
 
 
 @dataclass(slots=True)
@@ -81,12 +88,12 @@ def merge(
         else:
             matched.add(id(before))
             table["key"] = before.get("key", item.key)
-            for name_ in ORGANISER_FIELDS:
-                if name_ in before:
-                    table[name_] = before[name_]
-            differs = {
-                k: v for k, v in table.items() if before.get(k, [] if k == "speakers" else "") != v
-            }
+            for kept in ORGANISER_FIELDS:
+                if kept in before:
+                    table[kept] = before[kept]
+            differs = [
+                f for f in SOURCE_FIELDS if table.get(f, _EMPTY[f]) != before.get(f, _EMPTY[f])
+            ]
             (report.updated if differs else report.unchanged).append(table["key"])
         sessions.append(table)
     for table in old_sessions:
