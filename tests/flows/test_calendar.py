@@ -29,6 +29,10 @@ async def test_one_calendar_with_meetings_and_sessions(make_bot):
     await anna.press("✅ Thu 10 Apr 10:20")
     meeting_file = icalendar.Calendar.from_ical(anna.last_document().data)
     meeting_uid = str(next(iter(meeting_file.walk("VEVENT")))["UID"])
+    await anna.command("consult")
+    await anna.press("Proposal developm… · Thu 10 Apr 10:00")
+    consult_file = icalendar.Calendar.from_ical(anna.last_document().data)
+    consult_uid = str(next(iter(consult_file.walk("VEVENT")))["UID"])
     await anna.command("agenda")
     await anna.press("Wed 9 Apr")
     follow = next(b for b in anna.last().buttons if "Opening plenary" in b)
@@ -37,12 +41,13 @@ async def test_one_calendar_with_meetings_and_sessions(make_bot):
     await anna.command("calendar")
     document = anna.last_document()
     assert document.name == "forumbot-calendar.ics"
-    assert EN("calendar.caption", count=2) in anna.last().text
+    assert EN("calendar.caption", count=3) in anna.last().text
     calendar = icalendar.Calendar.from_ical(document.data)
     assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Brussels"
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Brussels"]
     found = events(document.data)
-    assert set(found) == {meeting_uid, "session-opening@forumbot"}
+    assert set(found) == {meeting_uid, consult_uid, "session-opening@forumbot"}
+    assert str(found[consult_uid]["SUMMARY"]).startswith("Consultation: Proposal development")
     meeting = found[meeting_uid]
     assert meeting["DTSTART"].dt == datetime(2025, 4, 10, 10, 20, tzinfo=BRUSSELS)
     assert str(meeting["SUMMARY"]) == "1:1 meeting: Ji-woo Kim"
