@@ -18,6 +18,7 @@ from bot.clock import SystemClock, Timer
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
 from bot.jobs import JobData, schedule_jobs
+from bot.orcid import HttpOrcidRecords
 from bot.send_limits import SendLimits
 from bot.sending import SendScheduler
 from bot.turn_taking import PersonByPerson
@@ -36,6 +37,7 @@ from core.people.access import AccessPolicy
 from core.people.door import People
 from core.ports import Clock
 from core.privacy.door import Privacy
+from core.programme.calendar import Calendars
 from core.programme.door import Programme
 from core.schedule.door import Schedule
 from handlers import help as help_
@@ -47,9 +49,9 @@ from handlers.flood import slow_down_answer
 from handlers.help import bot_commands, menu_language_code, menu_languages, set_organiser_menu
 from handlers.outreach import broadcast
 from handlers.partners import cards as partners
-from handlers.people import profile, registrations, search, start
+from handlers.people import orcid, profile, registrations, search, start
 from handlers.privacy import rights as privacy
-from handlers.programme import agenda
+from handlers.programme import agenda, calendar
 from handlers.schedule import builder as schedule
 from handlers.services import Services
 from storage.engine import create_engine, session_factory
@@ -101,6 +103,11 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(feedback.survey_text_handlers(), group=-4)
     # A note being typed for a meeting request (group -1).
     app.add_handlers(meetings.note_handlers(), group=-1)
+    # /profile → Import from ORCID: its buttons, and the typed iD (group -5).
+    app.add_handlers(orcid.handlers())
+    app.add_handlers(orcid.text_handlers(), group=-5)
+    # /calendar: one .ics with the person's meetings and sessions.
+    app.add_handlers(calendar.handlers())
     # Privacy: /privacy, /mydata, /deleteme.
     app.add_handlers(privacy.handlers())
     # /help.
@@ -146,14 +153,24 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
         reminders,
     )
     matchmaker = Matchmaker(match_settings(settings))
-    programme = Programme(uow, reminders, policy)
+    programme = Programme(
+        uow,
+        reminders,
+        policy,
+        calendars=Calendars(uow, event_name=settings.event.name, timezone=settings.event.timezone),
+    )
     return Services(
         clock=clock,
         policy=policy,
         meetings=meetings,
         partners=Partners(uow, matchmaker),
         schedule=Schedule(uow, matchmaker, meetings, policy),
-        people=People(uow, policy, event_timezone=settings.event.timezone),
+        people=People(
+            uow,
+            policy,
+            event_timezone=settings.event.timezone,
+            orcid_records=HttpOrcidRecords(),
+        ),
         programme=programme,
         privacy=Privacy(uow, meetings, programme),
         outreach=Outreach(uow, policy, reminders),

@@ -25,6 +25,7 @@ USER_COMMANDS = (
     "partners",
     "saved",
     "meetings",
+    "calendar",
     "availability",
     "consult",
     "profile",
@@ -115,7 +116,7 @@ async def offer_organiser_menu(turn: Turn) -> None:
 async def help_command(turn: Turn) -> None:
     """The command list for the asker's role, decided on the server."""
     t = turn.t
-    text = t("help.user")
+    text = Safe(f"{t('help.user')}\n{t('calendar.help')}")
     if turn.services.people.is_organiser(turn.user_id):
         text = Safe(text + t("help.organiser"))
     await turn.reply(text)

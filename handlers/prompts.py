@@ -38,6 +38,7 @@ class Prompt(StrEnum):
     OUTCOME_COMMENT = "outcome_comment"
     SURVEY = "survey"
     BROADCAST = "broadcast"
+    ORCID = "orcid"
 
 
 @dataclass(frozen=True, slots=True)

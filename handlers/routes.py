@@ -190,6 +190,13 @@ PROFILE_SKIP = add("people.profile.skip", "pf", "s", Text(16), int)  # field
 PROFILE_CHOOSE = add("people.profile.choose", "pf", "v", Text(16), Text(16), int)  # field, value
 VISIBILITY_LEVEL = add("people.visibility.level", "vi", "o", Text(16), int)  # level, owner
 VISIBILITY_FIELD = add("people.visibility.field", "vi", "f", Text(16), int)  # field, owner
+# Import from ORCID: the proposal waits in the presser's own chat session, so a press is
+# checked against it (another person's or an old step's press finds nothing to change).
+ORCID_START = add("people.orcid.start", "or", "s", int)  # owner
+ORCID_USE = add("people.orcid.use", "or", "y", Text(16))  # the part offered
+ORCID_EDIT = add("people.orcid.edit", "or", "e", Text(16))
+ORCID_SKIP = add("people.orcid.skip", "or", "n", Text(16))
+ORCID_FORGET = add("people.orcid.forget", "or", "x", int)  # owner
 
 # --- partners: suggestion cards (the last argument is the viewer the card was made for) ---
 PARTNER_REQUEST = add("partners.card.request", "pt", "r", int, int)  # target, viewer

@@ -21,6 +21,7 @@ EXPORT_KINDS = [
     "broadcasts",
     "survey",
     "outcomes",
+    "calendar",
 ]
 
 
@@ -32,7 +33,9 @@ def add_export(sub: Subcommands) -> None:
         description="Write a CSV export (UTF-8 with BOM, so Excel shows Korean names): "
         "attendees, meetings, consultations, waitlists, broadcasts, survey or outcomes. "
         "People are named (ids last); fields a person chose to hide are left empty; text "
-        "a spreadsheet would run as a formula starts with ' so it stays text.",
+        "a spreadsheet would run as a formula starts with ' so it stays text. "
+        "`export calendar --out FILE.ics` writes the whole programme as one iCalendar file "
+        "in the event's time zone (the same UIDs as /calendar, so apps update entries).",
     )
     exp.add_argument("kind", choices=EXPORT_KINDS)
     exp.add_argument("--out", required=True, metavar="FILE")
@@ -72,6 +75,16 @@ async def _export_rows(settings: Settings, kind: str) -> tuple[list[str], list[l
         return await services.feedback.exports.table(kind)
 
 
+async def _programme_calendar(settings: Settings) -> tuple[str, int]:
+    from bot.clock import SystemClock
+
+    async with services_for(settings) as services:
+        calendars = services.programme.calendars
+        if calendars is None:
+            return "", 0
+        return await calendars.programme(now=SystemClock().now())
+
+
 def export_csv(settings: Settings, args: argparse.Namespace) -> int:
     """One organiser table as CSV (UTF-8 with BOM, hidden fields left empty)."""
     from pathlib import Path
@@ -80,6 +93,11 @@ def export_csv(settings: Settings, args: argparse.Namespace) -> int:
 
     kind: str = args.kind
     out: str = args.out
+    if kind == "calendar":
+        text, count = asyncio.run(_programme_calendar(settings))
+        Path(out).write_bytes(text.encode("utf-8"))
+        print(f"calendar: {count} sessions -> {out}")
+        return 0
     header, rows = asyncio.run(_export_rows(settings, kind))
     Path(out).write_bytes(to_csv(header, rows))
     print(f"{kind}: {len(rows)} rows -> {out}")

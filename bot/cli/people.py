@@ -55,10 +55,30 @@ def add_attendees(sub: Subcommands) -> None:
         "on the first line). Every row is validated; errors are listed with line "
         "numbers; valid rows are imported; a re-import updates by email. In invite "
         "mode each attendee gets a personal invite link. Read as UTF-8, UTF-16 or CP949 "
-        "(EUC-KR), separated by commas, semicolons or tabs; at most 10,000 rows.",
+        "(EUC-KR), separated by commas, semicolons or tabs, or an XLSX workbook (first "
+        "sheet); at most 10,000 rows. Indico's registrants export (CSV or XLSX) is "
+        "recognised: First Name, Last Name, Email Address, Affiliation, Country (English "
+        "names), Registration state; only Completed registrations unless --state says "
+        "otherwise.",
     )
-    imp.add_argument("file", metavar="FILE.csv")
+    imp.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     imp.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=COLUMN",
+        help="read a renamed field as one of forumbot's columns, e.g. "
+        "--map 'Research topics=expertise' (repeatable)",
+    )
+    imp.add_argument(
+        "--state",
+        action="append",
+        default=[],
+        metavar="STATE",
+        help="registration states to import when the file has a 'Registration state' column "
+        "(default: Completed; repeatable; 'all' for every state)",
+    )
     imp.set_defaults(command_fn=attendees_import)
 
 
@@ -156,21 +176,35 @@ ENCODING_NAMES = {
     "cp949": "CP949/EUC-KR",
 }
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+FORMAT_NAMES = {"indico": "Indico registrants export", "forumbot": "forumbot columns"}
 
 
 def attendees_import(settings: Settings, args: argparse.Namespace) -> int:
     """Validate a registration CSV, import the valid rows, list the refused ones."""
     from pathlib import Path
 
+    from core.people.registration_columns import DEFAULT_STATES, ColumnOptions
     from core.people.registrations import MAX_ROWS, read_registrations
 
     path: str = args.file
     dry_run: bool = args.dry_run
+    mapping = {}
+    for item in args.map:
+        header, sep, column = item.rpartition("=")
+        if not sep or not header.strip():
+            return fail(f"--map {item!r}: write HEADER=COLUMN, e.g. 'Research topics=expertise'")
+        mapping[header.strip()] = column.strip().lower()
+    states = tuple(s.strip() for item in args.state for s in item.split(",") if s.strip())
+    options = ColumnOptions(mapping, states or DEFAULT_STATES)
+    if options.problem():
+        return fail(f"--map: {options.problem()}")
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         return fail(f"cannot read {path}: {exc}")
-    parsed = read_registrations(data)  # before the event loop starts, so it blocks nothing
+    parsed = read_registrations(data, options)  # before the event loop: it blocks nothing
+    if parsed.refusal == "workbook":
+        return fail(f"cannot read {path}: it is not a readable XLSX workbook")
     if parsed.refusal == "encoding":
         return fail(f"cannot read {path}: it is not UTF-8, UTF-16 or CP949 (EUC-KR) text")
     if parsed.refusal == "too_many_rows":
@@ -189,7 +223,18 @@ def attendees_import(settings: Settings, args: argparse.Namespace) -> int:
     verb = "would be" if dry_run else "were"
     encoding = ENCODING_NAMES.get(report.encoding, report.encoding)
     delimiter = DELIMITER_NAMES.get(report.delimiter, repr(report.delimiter))
-    print(f"read as {encoding}, {delimiter}-separated")
+    if report.encoding == "xlsx":
+        print("read as an XLSX workbook (first sheet)")
+    else:
+        print(f"read as {encoding}, {delimiter}-separated")
+    if report.source_format != "forumbot" or report.ignored or report.skipped:
+        print(f"recognised: {FORMAT_NAMES.get(report.source_format, report.source_format)}")
+        print(f"columns used: {', '.join(report.used) or 'none'}")
+    if report.ignored:
+        print(f"columns ignored: {', '.join(report.ignored)}")
+    if report.skipped:
+        shown = ", ".join(f"{n} {state}" for state, n in sorted(report.skipped.items()))
+        print(f"left out for their registration state: {shown} (see --state)")
     print(
         f"{report.created} new and {report.updated} updated attendees {verb} imported; "
         f"{len(report.errors)} line(s) refused"

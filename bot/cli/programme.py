@@ -7,9 +7,11 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING
 
+from bot.cli import programme_import
 from bot.cli.common import fail, services_for
 from bot.clock import SystemClock
 from bot.config import Settings
+from core.event.preview import LoadPreview
 from core.schedule.builder import BuildResult
 
 if TYPE_CHECKING:
@@ -37,7 +39,13 @@ def add_event(sub: Subcommands) -> None:
         action="store_true",
         help="cancel the meetings in removed slots and tell the people concerned",
     )
+    load.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what would change (and which followed sessions would move or go); change nothing",
+    )
     load.set_defaults(command_fn=event_load)
+    programme_import.add_import(event_sub)
 
 
 def add_schedule(sub: Subcommands) -> None:
@@ -106,7 +114,7 @@ def schedule_build(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_schedule_build(settings, args.round_key, args.apply))
 
 
-async def _event_load(settings: Settings, path: str, force: bool) -> int:
+async def _event_load(settings: Settings, path: str, force: bool, dry_run: bool = False) -> int:
     from bot.event_file import EventFileError, load_event_file
     from core.meetings.model import BookingError
 
@@ -120,6 +128,12 @@ async def _event_load(settings: Settings, path: str, force: bool) -> int:
         for message in exc.messages:
             print(f"  {message}", file=sys.stderr)
         return 2
+    if dry_run:
+        async with services_for(settings) as services:
+            preview = await services.event.preview(event)
+        for line in preview_lines(event.name, preview):
+            print(line)
+        return 0
     try:
         async with services_for(settings) as services:
             report = await services.event.load(event, force=force, now=SystemClock().now())
@@ -140,4 +154,25 @@ async def _event_load(settings: Settings, path: str, force: bool) -> int:
 
 def event_load(settings: Settings, args: argparse.Namespace) -> int:
     """Validate the event file, then create or update the programme."""
-    return asyncio.run(_event_load(settings, args.file, args.force))
+    return asyncio.run(_event_load(settings, args.file, args.force, args.dry_run))
+
+
+def preview_lines(name: str, preview: LoadPreview) -> list[str]:
+    """The dry run in words: counts, then every followed session a load would move or drop."""
+    lines = [
+        f"dry run of '{name}': nothing was changed",
+        f"  slots: {preview.slots_added} added, {preview.slots_updated} updated, "
+        f"{preview.slots_removed} removed ({preview.booked_in_removed} booked meetings in them)",
+        f"  sessions: {len(preview.sessions_added)} added, {len(preview.sessions_updated)} "
+        f"updated, {len(preview.sessions_removed)} removed",
+    ]
+    for label, items in (
+        ("REMOVED while followed", preview.removed_followed),
+        ("moved while followed", preview.moved_followed),
+    ):
+        for item in items:
+            lines.append(
+                f"  {label}: {item.key} '{item.title}': {item.followers} people follow it "
+                f"({item.signed_up} signed up); they will be told"
+            )
+    return lines

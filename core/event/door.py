@@ -7,6 +7,7 @@ from datetime import datetime
 from core.event.loading import LoadReport, load_event
 from core.event.model import Event
 from core.event.ports import UowFactory
+from core.event.preview import LoadPreview, preview_load
 from core.meetings.messages import calendar_for
 
 
@@ -20,3 +21,7 @@ class EventSetup:
         """Create or update; removing booked slots needs `force`, which cancels and tells people."""
         ics = calendar_for(event.name)  # cancellations name the event as its file does
         return await load_event(self.uow, event, force=force, now=now, ics=ics)
+
+    async def preview(self, event: Event) -> LoadPreview:
+        """What `load` would change, and which followed sessions it would move or drop."""
+        return await preview_load(self.uow, event)

@@ -16,28 +16,40 @@ from core.outbox.ports import HasOutbox
 from core.outbox.reminders import ReminderSettings
 from core.people.ports import HasProfiles
 from core.people.visibility import Viewer, name_seen, seen_by
-from core.reference.calendar import ics_event
+from core.reference.calendar import CalendarEntry, ics_event
 
 #: Builds the .ics text for a meeting: (meeting, slot, method, summary, now) -> text.
 IcsBuilder = Callable[[Meeting, Slot, str, str, datetime], str]
+
+
+def meeting_entry(meeting: Meeting, slot: Slot, other: str, event_name: str) -> CalendarEntry:
+    """A meeting as a calendar entry: the UID, SEQUENCE and words of its own .ics file."""
+    what = "Consultation" if meeting.kind is SlotKind.CONSULT else "1:1 meeting"
+    where = slot.location + (f", table {meeting.table}" if meeting.kind is SlotKind.MEETING else "")
+    return CalendarEntry(
+        uid=f"{meeting.kind}-{meeting.id}@forumbot",
+        sequence=meeting.sequence,
+        start=slot.starts_at,
+        end=slot.ends_at,
+        summary=f"{what}: {other}",
+        description=f"{event_name}: {what} with {other}.",
+        location=where,
+    )
 
 
 def calendar_for(event_name: str) -> IcsBuilder:
     """The .ics builder: one stable UID per meeting, SEQUENCE from the meeting, CANCEL on cancel."""
 
     def build(meeting: Meeting, slot: Slot, method: str, other: str, now: datetime) -> str:
-        what = "Consultation" if meeting.kind is SlotKind.CONSULT else "1:1 meeting"
-        where = slot.location + (
-            f", table {meeting.table}" if meeting.kind is SlotKind.MEETING else ""
-        )
+        entry = meeting_entry(meeting, slot, other, event_name)
         return ics_event(
-            uid=f"{meeting.kind}-{meeting.id}@forumbot",
-            sequence=meeting.sequence,
-            start=slot.starts_at,
-            end=slot.ends_at,
-            summary=f"{what}: {other}",
-            description=f"{event_name}: {what} with {other}.",
-            location=where,
+            uid=entry.uid,
+            sequence=entry.sequence,
+            start=entry.start,
+            end=entry.end,
+            summary=entry.summary,
+            description=entry.description,
+            location=entry.location,
             method="CANCEL" if method == "CANCEL" else "REQUEST",
             organizer_name=event_name,
             attendees=[other],

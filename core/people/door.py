@@ -14,6 +14,8 @@ from core.people.access import AccessPolicy, require_organiser
 from core.people.editing import ProfileEditing
 from core.people.invites import Invite, new_code
 from core.people.onboarding import Onboarding
+from core.people.orcid import OrcidRecords
+from core.people.orcid_import import OrcidImport
 from core.people.person import Person
 from core.people.ports import UowFactory
 from core.people.registration_import import RegistrationImport
@@ -45,7 +47,12 @@ class People:
     """Everything about the people who use the bot, with who-may-do-what checked here."""
 
     def __init__(
-        self, uow: UowFactory, policy: AccessPolicy, *, event_timezone: str = "Europe/Brussels"
+        self,
+        uow: UowFactory,
+        policy: AccessPolicy,
+        *,
+        event_timezone: str = "Europe/Brussels",
+        orcid_records: OrcidRecords | None = None,
     ) -> None:
         self.uow = uow
         self.policy = policy
@@ -55,6 +62,8 @@ class People:
         self.profiles = ProfileEditing(uow)
         #: The organisers' registration import and the invite list.
         self.registrations = RegistrationImport(uow, policy)
+        #: Import from ORCID into one's own profile.
+        self.orcid = OrcidImport(uow, orcid_records)
 
     def is_organiser(self, telegram_id: int) -> bool:
         """Config and stored organisers (the stored ones as of the last reload)."""

@@ -99,6 +99,8 @@ class Profile:
     visibility: str = "all"
     #: Fields the person keeps to themselves (never shown on cards to others).
     hidden_fields: list[str] = field(default_factory=list)
+    #: ORCID iD as the person gave it (check digit verified; ownership not verified).
+    orcid: str | None = None
 
     def is_answered(self, name: str) -> bool:
         """A field counts as answered when it has a value or was explicitly skipped."""

@@ -39,6 +39,10 @@ class RegistrationImport:
             encoding=parsed.encoding,
             delimiter=parsed.delimiter,
             refusal=parsed.refusal,
+            source_format=parsed.source_format,
+            used=parsed.used,
+            ignored=parsed.ignored,
+            skipped=dict(parsed.skipped),
         )
         items = [replace(item) for _line, item in parsed.rows]  # the parsed file stays as read
         if parsed.refusal is not None or not items:

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
 from core.people.profile import SECTORS, Publication, clean_text, parse_publications
-from core.people.spreadsheet import Record, decode, records, sniff_delimiter
+from core.people.registration_columns import (
+    ALIASES,
+    FORUMBOT,
+    ColumnOptions,
+    ColumnPlan,
+    canonical_row,
+    plan_columns,
+    state_allowed,
+)
+from core.people.spreadsheet import Record, decode, is_xlsx, records, sniff_delimiter, xlsx_records
 from core.reference.countries import delegation, resolve_country
 from core.reference.errors import DomainError
 from core.reference.taxonomy import Keyword, normalise_keywords
 
-#: Why a whole file is refused: not UTF-8, UTF-16 or CP949 text; more than MAX_ROWS rows.
-Refusal = Literal["encoding", "too_many_rows"]
+#: Why a whole file is refused: not UTF-8, UTF-16 or CP949 text; more than MAX_ROWS rows; a
+#: workbook that cannot be opened.
+Refusal = Literal["encoding", "too_many_rows", "workbook"]
 #: Rows one file may hold: a big event's list fits; a bigger file is a mistake or an attack.
 MAX_ROWS = 10_000
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -31,7 +42,16 @@ KNOWN = (
     "publications",
 )
 #: Columns whose value is one line: a line break there means a quote went astray.
-ONE_LINE = ("name", "email", "organisation", "country", "delegation", "sector")
+ONE_LINE = (
+    "name",
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "country",
+    "delegation",
+    "sector",
+)
 SECTOR_WORDS = {
     "academia": "academia",
     "academic": "academia",
@@ -74,6 +94,11 @@ class ImportReport:
     encoding: str = "utf-8"
     delimiter: str = ","
     refusal: Refusal | None = None
+    source_format: str = FORUMBOT
+    used: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+    #: Rows left out for their registration state (state as written -> rows).
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -86,39 +111,81 @@ class ParsedRegistrations:
     encoding: str = "utf-8"
     delimiter: str = ","
     refusal: Refusal | None = None
+    source_format: str = FORUMBOT
+    used: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 def _cell(row: dict[str, str], name: str) -> str:
     return clean_text(row.get(name) or "")
 
 
-def read_registrations(data: bytes) -> ParsedRegistrations:
-    """A file as sent: decoded, its delimiter found, every row checked. Pure but CPU-bound
-    (up to MAX_ROWS rows), so callers on the event loop run it in a thread."""
+def read_registrations(data: bytes, options: ColumnOptions | None = None) -> ParsedRegistrations:
+    """A file as sent (CSV text or an XLSX workbook): decoded, its delimiter and columns found,
+    every row checked. Pure but CPU-bound (up to MAX_ROWS rows), so callers on the event loop
+    run it in a thread."""
+    options = options or ColumnOptions()
+    if is_xlsx(data):
+        rows = xlsx_records(data, MAX_ROWS + 1)
+        if rows is None:
+            return ParsedRegistrations(refusal="workbook", encoding="xlsx")
+        parsed = parse_records(iter(rows), ",", options)
+        parsed.encoding = "xlsx"
+        return parsed
     decoded = decode(data)
     if decoded is None:
         return ParsedRegistrations(refusal="encoding")
     text, encoding = decoded
-    delimiter = sniff_delimiter(text, KNOWN, REQUIRED)
-    parsed = parse_rows(text, delimiter)
+    delimiter = sniff_delimiter(text, [*KNOWN, *ALIASES, *options.mapping], REQUIRED_HEADERS)
+    parsed = parse_rows(text, delimiter, options)
     parsed.encoding, parsed.delimiter = encoding, delimiter
     return parsed
 
 
-def parse_rows(text: str, delimiter: str = ",") -> ParsedRegistrations:
+#: Header cells that hold a name or an email (to tell the delimiter).
+REQUIRED_HEADERS = ("name", "email", "email address", "first name", "last name")
+
+
+def parse_rows(
+    text: str, delimiter: str = ",", options: ColumnOptions | None = None
+) -> ParsedRegistrations:
     """Valid rows with their line numbers, and the refused ones with the reason."""
-    found = records(text, delimiter)
+    return parse_records(records(text, delimiter), delimiter, options or ColumnOptions())
+
+
+def _missing(plan: ColumnPlan) -> list[str]:
+    """Required columns the header lacks (a name may come as first and last name)."""
+    missing = []
+    if not (plan.has("name") or plan.has("first_name") or plan.has("last_name")):
+        missing.append("name")
+    if not plan.has("email"):
+        missing.append("email")
+    return missing
+
+
+def parse_records(
+    found: Iterator[Record], delimiter: str, options: ColumnOptions
+) -> ParsedRegistrations:
+    """The header, then every record checked against the columns it names."""
     first = next(found, None)
     if first is not None and first.cells is None:
         return ParsedRegistrations(
             errors=[(first.first, f"the header cannot be read: {first.problem}")]
         )
-    header = [h.strip().lower() for h in (first.cells or [])] if first else []
-    missing = [c for c in REQUIRED if c not in header]
+    plan = plan_columns(first.cells or [] if first else [], options)
+    missing = _missing(plan)
     if missing:
         line = first.first if first else 1
-        return ParsedRegistrations(errors=[(line, f"missing column(s): {', '.join(missing)}")])
-    parsed = ParsedRegistrations(delimiter=delimiter)
+        return ParsedRegistrations(
+            errors=[(line, f"missing column(s): {', '.join(missing)}")],
+            source_format=plan.source_format,
+            used=plan.used,
+            ignored=plan.ignored,
+        )
+    parsed = ParsedRegistrations(
+        delimiter=delimiter, source_format=plan.source_format, used=plan.used, ignored=plan.ignored
+    )
     seen: dict[str, int] = {}
     for count, record in enumerate(found, start=1):
         if count > MAX_ROWS:
@@ -127,8 +194,12 @@ def parse_rows(text: str, delimiter: str = ",") -> ParsedRegistrations:
         if record.cells is None:
             parsed.errors.append((line, _spanning(record, record.problem)))
             continue
-        problems = _shape(record, header, delimiter)  # values may be in the wrong columns:
-        row = dict(zip(header, record.cells, strict=False))  # checking them would mislead
+        problems = _shape(record, plan, delimiter)  # values may be in the wrong columns:
+        row = canonical_row(record.cells, plan)  # checking them would mislead
+        if not problems and not state_allowed(row, options):
+            state = row["state"].strip() or "(none)"
+            parsed.skipped[state] = parsed.skipped.get(state, 0) + 1
+            continue
         item = None if problems else _check(row, problems, seen)
         if problems or item is None:
             parsed.errors.append((line, _spanning(record, "; ".join(problems))))
@@ -145,10 +216,11 @@ def _spanning(record: Record, problem: str) -> str:
     return f"{problem} (lines {record.first}–{record.last})"
 
 
-def _shape(record: Record, header: list[str], delimiter: str) -> list[str]:
+def _shape(record: Record, plan: ColumnPlan, delimiter: str) -> list[str]:
     """More values than columns, or a line break inside a one-line value: a quote or a
     delimiter went astray, so the values may be in the wrong columns."""
     cells = record.cells or []
+    header = plan.targets
     problems = []
     if any(c.strip() for c in cells[len(header) :]):
         shown = {",": ",", ";": ";", "\t": "tab"}.get(delimiter, delimiter)
@@ -157,7 +229,9 @@ def _shape(record: Record, header: list[str], delimiter: str) -> list[str]:
             f"(a value containing {shown!r} must be wrapped in quotes)"
         )
     broken = [
-        name for name, cell in zip(header, cells, strict=False) if name in ONE_LINE and "\n" in cell
+        name
+        for name, cell in zip(header, cells, strict=False)
+        if name is not None and name in ONE_LINE and "\n" in cell
     ]
     if broken:
         problems.append(f"{', '.join(broken)} runs over several lines (is a quote not closed?)")

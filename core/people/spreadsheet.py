@@ -95,3 +95,49 @@ def records(text: str, delimiter: str) -> Iterator[Record]:
         first, previous = previous + 1, reader.line_num
         if any(cell.strip() for cell in cells):  # blank lines and rows of empty cells
             yield Record(first, previous, cells)
+
+
+def is_xlsx(data: bytes) -> bool:
+    """An Excel workbook (a zip archive) rather than text."""
+    return data.startswith(b"PK\x03\x04")
+
+
+def _xlsx_cell(value: object) -> str:
+    """A cell as text: whole numbers without ".0", dates as ISO, empty as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def xlsx_records(data: bytes, limit: int) -> list[Record] | None:
+    """The first sheet's non-blank rows (at most `limit`) as records numbered by spreadsheet
+    row; None when the workbook cannot be opened. openpyxl reads in read-only mode, so a big
+    sheet is streamed, and it never evaluates formulas."""
+    import zipfile
+
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            return []
+        found: list[Record] = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_xlsx_cell(v) for v in row]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            if any(c.strip() for c in cells):
+                found.append(Record(number, number, cells))
+                if len(found) >= limit:
+                    break
+        return found
+    finally:
+        book.close()

@@ -46,7 +46,7 @@ def seen_by(profile: Profile | None, viewer: Viewer) -> Profile | None:
         return None
     kept = IDENTITY if viewer is Viewer.ORGANISER else frozenset()
     hidden = set(profile.hidden_fields) - kept
-    shown = Profile(profile.telegram_id, visibility=profile.visibility)
+    shown = Profile(profile.telegram_id, visibility=profile.visibility, orcid=profile.orcid)
     for name in FIELD_NAMES:
         if name not in hidden:
             value = getattr(profile, name)

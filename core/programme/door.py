@@ -11,6 +11,7 @@ from core.outbox.reminders import ReminderSettings
 from core.people.access import AccessPolicy, require_organiser, require_person
 from core.people.visibility import Viewer, name_seen
 from core.programme.attendance import ATTENDING, Attendance, SessionView, first_status
+from core.programme.calendar import Calendars
 from core.programme.ports import UnitOfWork, UowFactory
 from core.programme.reminders import forget_session, remind_session
 from core.reference.errors import NotFound
@@ -24,10 +25,14 @@ class Programme:
         uow: UowFactory,
         reminders: ReminderSettings | None = None,
         policy: AccessPolicy | None = None,
+        *,
+        calendars: Calendars | None = None,
     ) -> None:
         self.uow = uow
         self.reminders = reminders or ReminderSettings()
         self.policy = policy or AccessPolicy()
+        #: One .ics per person (/calendar) or for the whole programme (given by bot.app).
+        self.calendars = calendars
 
     async def views(self, person: int | None) -> list[SessionView]:
         """Every active session with places taken and (for a consented person) their status."""

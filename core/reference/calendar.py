@@ -1,12 +1,15 @@
-"""iCalendar (RFC 5545) files for meetings and consultations, written by hand to stay pure."""
+"""iCalendar (RFC 5545) files for meetings, consultations and whole calendars, written by hand
+to stay pure."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 PRODID = "-//forumbot//EN"
 #: RFC 5546 wants a calendar address for the organiser and attendees; we know no e-mail
@@ -125,3 +128,98 @@ def ics_event(
         ]
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "".join(f"{piece}\r\n" for line in lines for piece in fold(line))
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One VEVENT of a whole calendar; the uid and sequence are those of its own .ics file."""
+
+    uid: str
+    sequence: int
+    start: datetime
+    end: datetime
+    summary: str
+    description: str = ""
+    location: str = ""
+
+
+def _offset(delta: timedelta | None) -> str:
+    """+0900, -0330: a UTC offset as iCalendar writes it."""
+    minutes = int((delta or timedelta()).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def vtimezone(zone: ZoneInfo, start: datetime, end: datetime) -> list[str]:
+    """A VTIMEZONE for the span the calendar covers: the offset in force at its start, and
+    every change of offset inside it (found hour by hour), each as its own observance."""
+    first = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
+    last = end.astimezone(UTC) + timedelta(days=1)
+    changes: list[tuple[datetime, timedelta | None, timedelta | None]] = []
+    before = first.astimezone(zone).utcoffset()
+    changes.append((first, before, before))
+    moment = first
+    while moment < last:
+        moment += timedelta(hours=1)
+        now_offset = moment.astimezone(zone).utcoffset()
+        if now_offset != before:
+            changes.append((moment, before, now_offset))
+            before = now_offset
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{zone.key}"]
+    for at, old, new in changes:
+        local = at.astimezone(zone)
+        kind = "DAYLIGHT" if local.dst() else "STANDARD"
+        lines += [
+            f"BEGIN:{kind}",
+            f"DTSTART:{local.replace(tzinfo=None):%Y%m%dT%H%M%S}",
+            f"TZOFFSETFROM:{_offset(old)}",
+            f"TZOFFSETTO:{_offset(new)}",
+            f"TZNAME:{escape_text(local.tzname() or zone.key)}",
+            f"END:{kind}",
+        ]
+    return [*lines, "END:VTIMEZONE"]
+
+
+def ics_calendar(
+    entries: Sequence[CalendarEntry], *, name: str, timezone: str, now: datetime
+) -> str:
+    """One calendar (METHOD:PUBLISH) with every entry, its times written in the event's zone;
+    a calendar app that imported an entry's own file updates it instead of adding another."""
+    zone = ZoneInfo(timezone)
+    lines = [
+        "BEGIN:VCALENDAR",
+        f"PRODID:{PRODID}",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+        f"X-WR-TIMEZONE:{zone.key}",
+    ]
+    if entries:
+        lines += vtimezone(zone, min(e.start for e in entries), max(e.end for e in entries))
+    stamp = _stamp(now, "now")
+    for entry in sorted(entries, key=lambda e: (e.start, e.uid)):
+        if entry.end <= entry.start:
+            raise ValueError(f"{entry.uid}: end must be after start")
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{escape_text(entry.uid)}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;TZID={zone.key}:{_local(entry.start, zone)}",
+            f"DTEND;TZID={zone.key}:{_local(entry.end, zone)}",
+            f"SEQUENCE:{entry.sequence}",
+            f"SUMMARY:{escape_text(entry.summary)}",
+        ]
+        if entry.description:
+            lines.append(f"DESCRIPTION:{escape_text(entry.description)}")
+        if entry.location:
+            lines.append(f"LOCATION:{escape_text(entry.location)}")
+        lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "".join(f"{piece}\r\n" for line in lines for piece in fold(line))
+
+
+def _local(value: datetime, zone: ZoneInfo) -> str:
+    """An aware moment as the event's wall clock (DTSTART;TZID=... form)."""
+    _stamp(value, "time")  # refuses naive times
+    return f"{value.astimezone(zone):%Y%m%dT%H%M%S}"

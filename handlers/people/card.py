@@ -51,7 +51,7 @@ def render_card(t: Translator, profile: Profile) -> Safe:
     def val(name: str, limit: int) -> str:
         return clip(field_value(t, profile, name), limit) or dash
 
-    return t(
+    card = t(
         "profile.card",
         name=val("full_name", 100),
         organisation=val("organisation", 200),
@@ -71,3 +71,6 @@ def render_card(t: Translator, profile: Profile) -> Safe:
         pubs_label=t("field.publications"),
         pubs=val("publications", 300),
     )
+    if profile.orcid:  # given by the person, so the card says it is not verified
+        return Safe(f"{card}\n{t('orcid.line', orcid=profile.orcid)}")
+    return card

@@ -17,7 +17,13 @@ from handlers.common import Button, chunk, clip
 from handlers.i18n import Safe, Translator
 from handlers.people.card import country_name, field_value, keyword_labels, render_card
 from handlers.prompts import Prompt, close, open_prompt, with_aside
-from handlers.routes import PROFILE_CHOOSE, PROFILE_CONTINUE, PROFILE_EDIT, PROFILE_SKIP
+from handlers.routes import (
+    ORCID_START,
+    PROFILE_CHOOSE,
+    PROFILE_CONTINUE,
+    PROFILE_EDIT,
+    PROFILE_SKIP,
+)
 from handlers.turns import Turn
 
 
@@ -28,6 +34,7 @@ def card_buttons(t: Translator, profile: Profile) -> list[list[Button]]:
         (t("profile.edit", field=t(f"field.{n}")), PROFILE_EDIT.pack(n, owner)) for n in FIELD_NAMES
     ]
     rows = chunk(edits, 2)
+    rows.append([(t("orcid.button"), ORCID_START.pack(owner))])
     if profile.next_unanswered() is not None:
         rows.insert(0, [(t("profile.continue"), PROFILE_CONTINUE.pack(owner))])
     return rows

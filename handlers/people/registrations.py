@@ -6,6 +6,7 @@ import asyncio
 
 from telegram.ext import filters
 
+from core.people.registration_columns import ColumnOptions, options_from_text
 from core.people.registrations import (
     MAX_ROWS,
     ImportReport,
@@ -22,13 +23,15 @@ IMPORTS_KEY = "pending_imports"
 MAX_BYTES = 5_000_000
 
 
-async def read_in_thread(data: bytes) -> ParsedRegistrations:
+async def read_in_thread(data: bytes, options: ColumnOptions | None = None) -> ParsedRegistrations:
     """Decoding and checking 10,000 rows takes a while: never on the event loop."""
-    return await asyncio.to_thread(read_registrations, data)
+    return await asyncio.to_thread(read_registrations, data, options)
 
 
 def file_format(t: Translator, report: ImportReport) -> Safe:
     """How the file was read, so a garbled name can be traced to the encoding or delimiter."""
+    if report.encoding == "xlsx":
+        return t("imports.format_xlsx")
     encodings = {
         "utf-8": t("import.encoding_utf8"),
         "utf-8-sig": t("import.encoding_utf8_bom"),
@@ -54,10 +57,12 @@ def import_report(t: Translator, report: ImportReport, limit: int = 25) -> Safe:
         return t("import.unknown_encoding")
     if report.refusal == "too_many_rows":
         return t("import.too_many", limit=MAX_ROWS)
+    if report.refusal == "workbook":
+        return t("imports.unreadable_workbook")
     key = "import.dry" if report.dry_run else "import.done"
     lines = [t(key, created=report.created, updated=report.updated, refused=len(report.errors))]
     if report.dry_run:
-        lines.append(file_format(t, report))
+        lines += columns(t, report)
     size, shown = sum(len(line) + 1 for line in lines), 0
     for line, problem in report.errors[:limit]:
         entry = t("import.error", line=line, problem=clip(problem, 300))
@@ -68,6 +73,27 @@ def import_report(t: Translator, report: ImportReport, limit: int = 25) -> Safe:
     if len(report.errors) > shown:
         lines.append(t("import.more", count=len(report.errors) - shown))
     return Safe("\n".join(lines))
+
+
+def columns(t: Translator, report: ImportReport) -> list[Safe]:
+    """How the file was read; then, unless it is a plain file in forumbot's own columns, the
+    format recognised, the columns used and ignored, and the rows left out for their state."""
+    recognised = (
+        "imports.recognised_indico"
+        if report.source_format == "indico"
+        else ("imports.recognised_forumbot")
+    )
+    lines = [file_format(t, report)]
+    if report.source_format != "indico" and not report.ignored and not report.skipped:
+        return lines
+    lines.append(t(recognised))
+    lines.append(t("imports.columns_used", columns=clip(", ".join(report.used), 600)))
+    if report.ignored:
+        lines.append(t("imports.columns_ignored", columns=clip(", ".join(report.ignored), 600)))
+    if report.skipped:
+        states = ", ".join(f"{state} {n}" for state, n in sorted(report.skipped.items()))
+        lines.append(t("imports.skipped", states=clip(states, 300)))
+    return lines
 
 
 async def csv_document(turn: Turn) -> None:
@@ -90,15 +116,19 @@ async def csv_document(turn: Turn) -> None:
     if len(data) > MAX_BYTES:  # Telegram may leave the size out: what arrived decides
         await turn.reply(t("import.too_big"))
         return
+    message_ = turn.update.effective_message
+    options = options_from_text((message_.caption if message_ else None) or "")
+    if isinstance(options, str):
+        await turn.reply(t("imports.bad_caption", problem=clip(options, 300)))
+        return
     report = await services.people.registrations.by_organiser(
-        turn.user_id, await read_in_thread(data), dry_run=True, now=turn.now()
+        turn.user_id, await read_in_thread(data, options), dry_run=True, now=turn.now()
     )
     rows = []
     if report.created or report.updated:
-        message_ = turn.update.effective_message
         token = f"{message_.message_id}" if message_ is not None else "0"
         if turn.ctx.user_data is not None:
-            turn.ctx.user_data.setdefault(IMPORTS_KEY, {})[token] = data
+            turn.ctx.user_data.setdefault(IMPORTS_KEY, {})[token] = (data, options)
         rows = [[(t("import.button", count=report.created + report.updated), IMPORT.pack(token))]]
     await turn.reply(import_report(t, report), rows)
 
@@ -107,13 +137,14 @@ async def import_button(turn: Turn) -> None:
     """im:<token>: import the validated file (organiser re-checked in core)."""
     user_data = turn.ctx.user_data
     pending = user_data.get(IMPORTS_KEY, {}) if user_data is not None else {}
-    data = pending.get(turn.str_arg())
-    if not isinstance(data, bytes):
+    checked = pending.get(turn.str_arg())
+    if not isinstance(checked, tuple) or not isinstance(checked[0], bytes):
         await turn.reply(turn.t("buttons.expired"))
         return
+    data, options = checked
     services = turn.services
     report = await services.people.registrations.by_organiser(
-        turn.user_id, await read_in_thread(data), dry_run=False, now=turn.now()
+        turn.user_id, await read_in_thread(data, options), dry_run=False, now=turn.now()
     )
     pending.pop(turn.str_arg(), None)
     services.partners.invalidate()
@@ -121,12 +152,13 @@ async def import_button(turn: Turn) -> None:
 
 
 def handlers() -> list[Handler]:
-    """The CSV (anyone may send one; only organisers get it checked) and the Import button.
-    Excel's "Unicode text" is saved as .txt, a tab-separated export often as .tsv."""
+    """The CSV or XLSX (anyone may send one; only organisers get it checked) and the Import
+    button. Excel's "Unicode text" is saved as .txt, a tab-separated export often as .tsv."""
     spreadsheet = (
         filters.Document.FileExtension("csv")
         | filters.Document.FileExtension("tsv")
         | filters.Document.FileExtension("txt")
+        | filters.Document.FileExtension("xlsx")
     )
     return [
         message(csv_document, PRIVATE & spreadsheet),

@@ -24,6 +24,7 @@ _PROFILE_TEXT = (
     "seeks",
     "he_interests",
     "bio",
+    "orcid",
 )
 
 

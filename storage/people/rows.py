@@ -64,6 +64,8 @@ class ProfileRow(Base):
     skipped: Mapped[list[Any]] = mapped_column(default=list)
     visibility: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
     hidden_fields: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    #: ORCID iD the person gave (0000-0000-0000-000X), not verified as theirs.
+    orcid: Mapped[str | None] = mapped_column(String(19))
 
 
 class PublicationRow(Base):
