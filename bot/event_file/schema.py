@@ -13,9 +13,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from bot.event_file.messages import Problems
 from bot.event_file.positions import Loc
-from core.event import rules
 from core.consortia import topics as topic_rules
 from core.consortia.model import Topic
+from core.event import rules
 from core.event.model import Desk, Event, Round
 from core.feedback import survey as survey_rules
 from core.feedback.survey import (
