@@ -1,0 +1,71 @@
+"""*Fill the gap*: people at the event whose legal entity would meet a condition the consortium
+misses, ranked by the matching engine (with its reasons) for the member asking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.consortia.cards import load, prefilled, require_member, require_open, topic_for
+from core.consortia.model import Entity, MemberStatus
+from core.consortia.ports import UnitOfWork
+from core.consortia.rules import would_help
+from core.matching import MatchProfile, Suggestion
+from core.partners.suggestions import Matchmaker
+from core.people.access import require_person
+from core.people.profile import Profile
+from core.people.visibility import Viewer, seen_by
+
+#: Candidates shown at once.
+SHOWN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """One person who would fill a gap: their card as the viewer may see it, the entity their
+    profile suggests, and why the matching engine ranks them."""
+
+    profile: Profile
+    entity: Entity
+    suggestion: Suggestion
+
+
+async def fill_gap(
+    uow: UnitOfWork, mm: Matchmaker, viewer: int, consortium_id: int, now: datetime
+) -> list[Gap]:
+    """Candidates whose entity would make the consortium eligible or closer to it, best first."""
+    await require_person(uow, viewer)
+    consortium = await load(uow, consortium_id)
+    require_member(consortium, viewer)
+    require_open(consortium)
+    topic = topic_for(consortium, await uow.consortia.topic(consortium.topic_id))
+    entities = [m.entity for m in consortium.active() if m.entity is not None]
+    taken = {m.telegram_id for m in consortium.members if m.status is not MemberStatus.DECLINED}
+    await mm.ensure(uow)
+    if str(viewer) not in mm.index:
+        own = await uow.profiles.get(viewer)
+        if own is None or not own.is_complete():
+            return []
+        mm.refresh(own)
+    on = now.date()
+
+    def helps(candidate: MatchProfile) -> bool:
+        person = int(candidate.id)
+        entity = prefilled(mm.profiles.get(person))
+        return (
+            person not in taken
+            and entity is not None
+            and would_help(entities, entity, consortium.action, on=on, topic=topic)
+        )
+
+    unreachable = {str(i) for i in await uow.people.unreachable_ids()}
+    found = mm.index.suggest(
+        str(viewer), k=SHOWN, exclude={str(i) for i in taken} | unreachable, only=helps
+    )
+    out: list[Gap] = []
+    for suggestion in found:
+        profile = seen_by(mm.profiles.get(int(suggestion.id)), Viewer.STRANGER)
+        entity = prefilled(mm.profiles.get(int(suggestion.id)))
+        if profile is not None and entity is not None:
+            out.append(Gap(profile, entity, suggestion))
+    return out
