@@ -21,6 +21,7 @@ from bot.jobs import JobData, schedule_jobs
 from bot.send_limits import SendLimits
 from bot.sending import SendScheduler
 from bot.turn_taking import PersonByPerson
+from core.consortia.door import Consortia
 from core.event.door import EventSetup
 from core.feedback.door import Feedback
 from core.matching import MatchPreferences
@@ -40,6 +41,9 @@ from core.programme.door import Programme
 from core.schedule.door import Schedule
 from handlers import help as help_
 from handlers import meetings
+from handlers.consortia import chat as consortia_chat
+from handlers.consortia import exports as consortia_exports
+from handlers.consortia import members as consortia_members
 from handlers.context import LANGUAGES_KEY, SERVICES_KEY, BotContext, LanguageMemory
 from handlers.feedback import exports, followup, results, stats
 from handlers.feedback import survey as feedback
@@ -101,6 +105,11 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(feedback.survey_text_handlers(), group=-4)
     # A note being typed for a meeting request (group -1).
     app.add_handlers(meetings.note_handlers(), group=-1)
+    # Consortium building: /consortium, its card's buttons; typed answers (group -5).
+    app.add_handlers(consortia_chat.handlers())
+    app.add_handlers(consortia_members.handlers())
+    app.add_handlers(consortia_exports.handlers())
+    app.add_handlers(consortia_chat.text_handlers(), group=-5)
     # Privacy: /privacy, /mydata, /deleteme.
     app.add_handlers(privacy.handlers())
     # /help.
@@ -147,6 +156,7 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
     )
     matchmaker = Matchmaker(match_settings(settings))
     programme = Programme(uow, reminders, policy)
+    consortia = Consortia(uow, matchmaker, policy)
     return Services(
         clock=clock,
         policy=policy,
@@ -155,7 +165,7 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
         schedule=Schedule(uow, matchmaker, meetings, policy),
         people=People(uow, policy, event_timezone=settings.event.timezone),
         programme=programme,
-        privacy=Privacy(uow, meetings, programme),
+        privacy=Privacy(uow, meetings, programme, consortia),
         outreach=Outreach(uow, policy, reminders),
         event=EventSetup(uow),
         feedback=Feedback(
@@ -165,6 +175,7 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
             labels=exports.export_label,
             follow_up_days=settings.feedback.follow_up_days,
         ),
+        consortia=consortia,
         default_language=settings.i18n.default_language,
         event_timezone=ZoneInfo(settings.event.timezone),
         event_name=settings.event.name,

@@ -25,6 +25,7 @@ USER_COMMANDS = (
     "partners",
     "saved",
     "meetings",
+    "consortium",
     "availability",
     "consult",
     "profile",

@@ -38,6 +38,7 @@ class Prompt(StrEnum):
     OUTCOME_COMMENT = "outcome_comment"
     SURVEY = "survey"
     BROADCAST = "broadcast"
+    CONSORTIUM = "consortium"
 
 
 @dataclass(frozen=True, slots=True)
