@@ -217,7 +217,6 @@ async def typed(turn: Turn) -> None:
             await _typed_step(turn, ref)
         elif ref.startswith("entity:"):
             _, field, cid = ref.split(":")
-            close(turn, Prompt.CONSORTIUM)
             await set_entity_field(turn, int(cid), field, turn.text)
     except ConsortiumError as exc:
         await turn.explain(exc, ERRORS)  # the prompt stays open: type it again
@@ -234,6 +233,7 @@ async def set_entity_field(turn: Turn, cid: int, field: str, value: str) -> None
         card = await consortia.set_entity(turn.user_id, cid, now=now, country=value)
     else:
         card = await consortia.set_entity(turn.user_id, cid, now=now, pic=value)
+    close(turn, Prompt.CONSORTIUM)
     turn.services.wake_outbox()
     await show_card(turn, card, edit=False, intro=turn.t("consortium.entity.saved"))
 

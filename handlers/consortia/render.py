@@ -15,7 +15,7 @@ from handlers.people.card import country_name
 
 def countries(t: Translator, codes: Sequence[object]) -> str:
     """Country names joined as the language joins a list ("DE and NL" / "독일, 네덜란드")."""
-    names = [country_name(t, str(c)) for c in codes]
+    names = sorted(country_name(t, str(c)) for c in codes)
     if len(names) <= 1:
         return "".join(names)
     return t("consortium.list_and", first=", ".join(names[:-1]), last=names[-1])
