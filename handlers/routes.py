@@ -266,6 +266,7 @@ CONSORTIUM_ACTION = add("consortia.new.action", "co", "t", Text(16))  # type of 
 CONSORTIUM_SHOW = add("consortia.card.show", "co", "v", ROW)
 CONSORTIUM_INVITE_MENU = add("consortia.invite.menu", "co", "i", ROW)
 CONSORTIUM_INVITE = add("consortia.invite.person", "co", "ip", ROW, int)  # consortium, person
+CONSORTIUM_HANDLE = add("consortia.invite.handle", "co", "u", ROW)  # then an @username typed
 CONSORTIUM_ACCEPT = add("consortia.invite.accept", "co", "a", ROW)
 CONSORTIUM_DECLINE = add("consortia.invite.decline", "co", "d", ROW)
 CONSORTIUM_ENTITY = add("consortia.entity.menu", "co", "e", ROW)

@@ -139,6 +139,20 @@ class Consortia:
         async with self.uow() as uow:
             return await invitations.invite(uow, viewer, consortium_id, target, now=now)
 
+    async def remember(self, person: int, username: str | None, *, now: datetime) -> None:
+        """The @username the person uses now, so members can invite them by it."""
+        async with self.uow() as uow:
+            await invitations.remember_handle(uow, person, username, now)
+            await uow.commit()
+
+    async def invite_by_handle(
+        self, viewer: int, consortium_id: int, text: str, *, now: datetime
+    ) -> str:
+        """Invite someone by the @username they use with the bot."""
+        async with self.uow() as uow:
+            target = await invitations.by_handle(uow, text)
+        return await self.invite(viewer, consortium_id, target, now=now)
+
     async def fill_gap(self, viewer: int, consortium_id: int, *, now: datetime) -> list[Gap]:
         """People whose entity would make the consortium eligible (or closer), best first."""
         async with self.uow() as uow:

@@ -1,7 +1,9 @@
-"""Invitations: whom a member may invite (met, saved, suggested), and the invitation itself."""
+"""Invitations: whom a member may invite (met, saved, suggested, or by @username), and the
+invitation itself."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from core.consortia.cards import ConsortiumError, load, require_member, require_open, topic_for
@@ -19,6 +21,28 @@ from core.reference.errors import NotFound
 
 #: People offered for an invitation (met, saved, then suggested).
 CANDIDATES = 12
+#: A Telegram username as typed: 5-32 characters, a letter first, with or without the @.
+HANDLE = re.compile(r"@?([A-Za-z][A-Za-z0-9_]{4,31})")
+
+
+async def remember_handle(
+    uow: UnitOfWork, person: int, username: str | None, now: datetime
+) -> None:
+    """Keep the @username the person uses now (nothing for someone who has not consented)."""
+    if not username or await uow.people.get(person) is None:
+        return
+    await uow.consortia.remember_handle(person, username.lower(), now)
+
+
+async def by_handle(uow: UnitOfWork, text: str) -> int:
+    """Who a typed @username names, among people the bot has seen use /consortium."""
+    found = HANDLE.fullmatch(text.strip())
+    if found is None:
+        raise ConsortiumError(reason="handle")
+    person = await uow.consortia.by_handle(found.group(1).lower())
+    if person is None:
+        raise ConsortiumError(reason="handle_unknown", handle=found.group(1))
+    return person
 
 
 async def candidates(

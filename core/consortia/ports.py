@@ -41,6 +41,10 @@ class ConsortiumRepository(Protocol):
 
     async def touch(self, consortium_id: int) -> int: ...
 
+    async def remember_handle(self, person: int, username: str, at: datetime) -> None: ...
+
+    async def by_handle(self, username: str) -> int | None: ...
+
 
 class HasConsortia(Protocol):
     """A unit of work that reaches the consortia repository."""

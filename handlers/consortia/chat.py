@@ -11,7 +11,7 @@ from core.consortia.cards import Card, ConsortiumError
 from core.consortia.door import check_description, check_title, check_topic
 from core.consortia.model import EntityType, MemberStatus
 from core.consortia.programme import ActionType
-from core.reference.errors import NotAllowed, NotFound
+from core.reference.errors import DomainError, NotAllowed, NotFound
 from handlers.common import Button, clip
 from handlers.consortia.render import render_card, topic_lines
 from handlers.i18n import Safe
@@ -43,8 +43,20 @@ STEPS = ("title", "topic", "description")
 ENTITY_FIELDS = ("name", "country", "pic")
 
 
+HANDLE_KEY = "consortium_handle"
+
+
 def _session(turn: Turn) -> dict[Any, Any]:
     return turn.ctx.user_data if turn.ctx.user_data is not None else {}
+
+
+async def remember_handle(turn: Turn) -> None:
+    """Keep the person's @username (once per change) so members can invite them by it."""
+    user = turn.update.effective_user
+    username = user.username if user is not None else None
+    if username and _session(turn).get(HANDLE_KEY) != username:
+        await turn.services.consortia.remember(turn.user_id, username, now=turn.now())
+        _session(turn)[HANDLE_KEY] = username
 
 
 def card_buttons(turn: Turn, card: Card) -> list[list[Button]]:
@@ -125,6 +137,7 @@ def _role(turn: Turn, card: Card, invited: bool) -> Safe:
 async def consortium_command(turn: Turn) -> None:
     """/consortium: the list and New."""
     await list_view(turn, edit=False)
+    await remember_handle(turn)
 
 
 async def list_button(turn: Turn) -> None:
@@ -136,6 +149,7 @@ async def show(turn: Turn) -> None:
     """co:v:<id>: the status card (members and invitees only)."""
     card = await turn.services.consortia.card(turn.user_id, turn.int_arg(), now=turn.now())
     await show_card(turn, card, edit=False)
+    await remember_handle(turn)
 
 
 async def new(turn: Turn) -> None:
@@ -215,11 +229,23 @@ async def typed(turn: Turn) -> None:
     try:
         if ref in STEPS:
             await _typed_step(turn, ref)
+        elif ref.startswith("handle:"):
+            cid = int(ref.split(":")[1])
+            name = await turn.services.consortia.invite_by_handle(
+                turn.user_id, cid, turn.text, now=turn.now()
+            )
+            close(turn, Prompt.CONSORTIUM)
+            turn.services.wake_outbox()
+            back = [[(turn.t("consortium.button.card"), CONSORTIUM_SHOW.pack(cid))]]
+            await turn.reply(turn.t("consortium.invite.sent", name=name), back)
         elif ref.startswith("entity:"):
-            _, field, cid = ref.split(":")
-            await set_entity_field(turn, int(cid), field, turn.text)
+            _, field, raw = ref.split(":")
+            await set_entity_field(turn, int(raw), field, turn.text)
     except ConsortiumError as exc:
         await turn.explain(exc, ERRORS)  # the prompt stays open: type it again
+    except DomainError as exc:
+        close(turn, Prompt.CONSORTIUM)  # not a typo: gone, or not theirs
+        await turn.explain(exc, ERRORS)
     raise ApplicationHandlerStop
 
 

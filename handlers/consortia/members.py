@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.consortia.model import EntityType, MemberStatus
 from handlers.common import Button, clip
-from handlers.consortia.chat import ERRORS, show_card
+from handlers.consortia.chat import ERRORS, remember_handle, show_card
 from handlers.consortia.render import entity_line, render_gap
 from handlers.i18n import Safe
 from handlers.prompts import Prompt, open_prompt, with_aside
@@ -19,6 +19,7 @@ from handlers.routes import (
     CONSORTIUM_ENTITY_KIND,
     CONSORTIUM_GAP,
     CONSORTIUM_HAND_OVER,
+    CONSORTIUM_HANDLE,
     CONSORTIUM_INVITE,
     CONSORTIUM_INVITE_MENU,
     CONSORTIUM_LEAVE,
@@ -44,10 +45,19 @@ async def invite_menu(turn: Turn) -> None:
         [(f"➕ {clip(p.full_name or '?', 40)}", CONSORTIUM_INVITE.pack(cid, p.telegram_id))]
         for p in people
     ]
+    rows.append([(t("consortium.button.by_handle"), CONSORTIUM_HANDLE.pack(cid))])
     rows.append([(t("consortium.button.gap"), CONSORTIUM_GAP.pack(cid))])
     rows.append(_back(turn, cid))
     text = t("consortium.invite.title") if people else t("consortium.invite.nobody")
     await turn.reply(text, rows)
+
+
+async def ask_handle(turn: Turn) -> None:
+    """co:u:<id>: the next text typed is the @username of the person to invite."""
+    cid = turn.int_arg()
+    await turn.services.consortia.candidates(turn.user_id, cid)  # members of an open one only
+    aside = await open_prompt(turn, Prompt.CONSORTIUM, f"handle:{cid}")
+    await turn.reply(with_aside(aside, turn.t("consortium.ask.handle")))
 
 
 async def invite(turn: Turn) -> None:
@@ -89,6 +99,7 @@ async def accept(turn: Turn) -> None:
     )
     turn.services.wake_outbox()
     await show_card(turn, card, edit=False, intro=turn.t("consortium.joined"))
+    await remember_handle(turn)
 
 
 async def decline(turn: Turn) -> None:
@@ -247,6 +258,7 @@ def handlers() -> list[Handler]:
     return [
         button(CONSORTIUM_INVITE_MENU, invite_menu, errors=ERRORS),
         button(CONSORTIUM_INVITE, invite, errors=ERRORS),
+        button(CONSORTIUM_HANDLE, ask_handle, errors=ERRORS),
         button(CONSORTIUM_GAP, gap, errors=ERRORS),
         button(CONSORTIUM_ACCEPT, accept, errors=ERRORS),
         button(CONSORTIUM_DECLINE, decline, errors=ERRORS),

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.consortia.model import Consortium, Entity, EntityType, Member, MemberStatus, Topic
 from core.consortia.programme import ActionType, Pillar
-from storage.consortia.rows import ConsortiumMemberRow, ConsortiumRow, TopicRow
+from storage.consortia.rows import ConsortiumMemberRow, ConsortiumRow, HandleRow, TopicRow
 
 
 def _topic(row: TopicRow) -> Topic:
@@ -187,3 +187,22 @@ class SqlConsortia:
         row.version += 1
         await self.s.flush()
         return row.version
+
+    async def remember_handle(self, person: int, username: str, at: datetime) -> None:
+        """The person's @username now (another person's old claim on it is dropped)."""
+        await self.s.execute(
+            delete(HandleRow).where(HandleRow.username == username, HandleRow.telegram_id != person)
+        )
+        row = await self.s.get(HandleRow, person)
+        if row is None:
+            self.s.add(HandleRow(telegram_id=person, username=username, at=at))
+        else:
+            row.username, row.at = username, at
+        await self.s.flush()
+
+    async def by_handle(self, username: str) -> int | None:
+        """Who uses this @username, when the bot has seen it."""
+        found = await self.s.scalar(
+            select(HandleRow.telegram_id).where(HandleRow.username == username)
+        )
+        return int(found) if found is not None else None

@@ -71,3 +71,19 @@ class ConsortiumMemberRow(Base):
     entity_kind: Mapped[str | None] = mapped_column(String(16))
     entity_pic: Mapped[str | None] = mapped_column(String(9))
     entity_affiliated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class HandleRow(Base):
+    """A person's Telegram @username as last seen by /consortium, so members can invite them
+    by it (lower case, without the @)."""
+
+    __tablename__ = "consortium_handles"
+
+    telegram_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("people.telegram_id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    username: Mapped[str] = mapped_column(String(32), index=True)
+    at: Mapped[datetime]

@@ -292,3 +292,72 @@ async def test_korean_texts_and_a_topic_id_format_check(make_bot):
     card = minjun.last().text
     assert "아직 자격 미달" in card
     assert "필라 II 토픽에서만 준회원국 법인으로 인정됩니다" in card
+
+
+async def test_decline_remove_hand_over_leave_and_close(make_bot):
+    bot = await make_bot()
+    users = await forum(bot)
+    jiwoo, anna, lukas, sofia = users[JI], users[AN], users[LU], users[SO]
+    await create(jiwoo, "Quantum-safe links", CLUSTER)
+    await invite_and_join(bot, jiwoo, anna, "Anna de Vries")
+    await invite_and_join(bot, jiwoo, lukas, "Lukas Weber")
+    await jiwoo.press("➕ Invite")
+    await jiwoo.press("➕ Sofia Rossi")
+    await bot.dispatch()
+    await sofia.press("✖ No, thanks")
+    assert "You declined the invitation" in sofia.last().text
+    await bot.dispatch()
+    assert "Sofia Rossi declined the invitation" in jiwoo.last().text
+
+    # The coordinator removes Lukas: he is told, the others see the verdict fall.
+    await jiwoo.command("consortium")
+    await jiwoo.press("Quantum-safe links")
+    await jiwoo.press("⚙️ Members")
+    await jiwoo.press("✖ Lukas Weber")
+    assert "Removed." in jiwoo.last().text and "Lukas Weber" not in jiwoo.last().text
+    await bot.dispatch()
+    assert "took you out of the consortium <b>Quantum-safe links</b>" in lukas.last().text
+    assert "Lukas Weber is no longer in" in anna.last().text
+    assert "Now: ❌ not eligible yet" in anna.last().text
+
+    # Coordination handed over to Anna; Ji-woo leaves; Anna closes.
+    await jiwoo.press("⚙️ Members")
+    await jiwoo.press("👑 Anna de Vries")
+    assert "Coordination handed over" in jiwoo.last().text
+    assert "⚙️ Members" not in jiwoo.last().buttons and "🚪 Leave" in jiwoo.last().buttons
+    await bot.dispatch()
+    assert "<b>Anna de Vries</b> coordinates <b>Quantum-safe links</b> now" in anna.last().text
+    await jiwoo.press("🚪 Leave")
+    assert "You left the consortium" in jiwoo.last().text
+    await bot.dispatch()
+    assert "Ji-woo Kim left <b>Quantum-safe links</b>" in anna.last().text
+    await anna.press("🧩 Show the card")
+    await anna.press("⚙️ Members")
+    await anna.press("🔒 Close the consortium")
+    assert "The consortium is closed" in anna.last().text
+    assert "🔒 Closed" in anna.last().text
+    assert anna.last().buttons == ["📄 Export", "📋 My consortia"]
+    await jiwoo.command("consortium")
+    assert "Quantum-safe links" not in jiwoo.last().text  # she left
+
+
+async def test_invite_by_username_once_the_person_used_consortium(make_bot):
+    bot = await make_bot()
+    users = await forum(bot)
+    jiwoo = users[JI]
+    sofia = bot.client(SO, "Sofia", username="Sofia_Rossi")  # the same person, with a username
+    await create(jiwoo, "Quantum-safe links", CLUSTER)
+    await jiwoo.press("➕ Invite")
+    await jiwoo.press("✏️ By @username")
+    await jiwoo.send("@sofia_rossi")
+    assert "I don't know @sofia_rossi yet" in jiwoo.last().text
+    await jiwoo.send("not a handle!")
+    assert "not a Telegram @username" in jiwoo.last().text
+
+    await sofia.command("consortium")  # the bot now knows her username
+    await jiwoo.send("@Sofia_Rossi")
+    assert "Invitation sent to Sofia Rossi" in jiwoo.last().text
+    await bot.dispatch()
+    assert "invites you to a Horizon Europe consortium" in sofia.last().text
+    async with bot.uow() as uow:
+        assert await uow.consortia.by_handle("sofia_rossi") == SO

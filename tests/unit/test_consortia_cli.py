@@ -77,7 +77,8 @@ def test_export_consortia(cfg, tmp_path, capsys):
     assert len(rows) == 4
     first = dict(zip(rows[0], rows[1], strict=True))
     assert first["member"] == "Ji-woo Kim" and first["role"] == "coordinator"
-    assert first["eligible"] == "no" and first["unmet"] == "countries"  # restricted: KR does not count
+    # The topic is restricted: the Korean entity does not count.
+    assert first["eligible"] == "no" and first["unmet"] == "countries"
     anna = dict(zip(rows[0], rows[2], strict=True))
     assert anna["entity"] == "'=HYPERLINK(evil)"  # inert text, never a formula
     assert "consortia: 3 rows" in capsys.readouterr().out

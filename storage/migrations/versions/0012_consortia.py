@@ -93,8 +93,28 @@ def upgrade() -> None:
         )
 
 
+    op.create_table(
+        "consortium_handles",
+        sa.Column("telegram_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("username", sa.String(length=32), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["telegram_id"],
+            ["people.telegram_id"],
+            name=op.f("fk_consortium_handles_telegram_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("telegram_id", name=op.f("pk_consortium_handles")),
+    )
+    with op.batch_alter_table("consortium_handles", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_consortium_handles_username"), ["username"], unique=False
+        )
+
+
 def downgrade() -> None:
 
+    op.drop_table("consortium_handles")
     op.drop_table("consortium_members")
     op.drop_table("consortia")
     op.drop_table("consortium_topics")
