@@ -1,5 +1,6 @@
 """*Fill the gap*: people at the event whose legal entity would meet a condition the consortium
-misses, ranked by the matching engine (with its reasons) for the member asking."""
+misses, ranked by the matching engine (with its reasons) against what the consortium is about:
+its description and topic as what it seeks, its members' expertise as its own."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from core.consortia.model import Entity, MemberStatus
 from core.consortia.ports import UnitOfWork
 from core.consortia.rules import would_help
 from core.matching import MatchProfile, Suggestion
-from core.partners.suggestions import Matchmaker
+from core.partners.suggestions import Matchmaker, to_match_profile
 from core.people.access import require_person
 from core.people.profile import Profile
 from core.people.visibility import Viewer, seen_by
@@ -42,12 +43,20 @@ async def fill_gap(
     entities = [m.entity for m in consortium.active() if m.entity is not None]
     taken = {m.telegram_id for m in consortium.members if m.status is not MemberStatus.DECLINED}
     await mm.ensure(uow)
-    if str(viewer) not in mm.index:
-        own = await uow.profiles.get(viewer)
-        if own is None or not own.is_complete():
-            return []
-        mm.refresh(own)
     on = now.date()
+    expertise: list[str] = []
+    for member in consortium.active():
+        profile = mm.profiles.get(member.telegram_id) or await uow.profiles.get(member.telegram_id)
+        if profile is not None:
+            expertise += to_match_profile(profile).expertise
+    team = MatchProfile(
+        id=f"consortium-{consortium_id}",
+        name=consortium.title,
+        expertise=tuple(dict.fromkeys(expertise)),
+        seeks=" ".join(x for x in (consortium.description, topic.title, topic.note) if x),
+        bio=consortium.title,
+        hidden=True,  # never suggested to anyone
+    )
 
     def helps(candidate: MatchProfile) -> bool:
         person = int(candidate.id)
@@ -59,9 +68,14 @@ async def fill_gap(
         )
 
     unreachable = {str(i) for i in await uow.people.unreachable_ids()}
-    found = mm.index.suggest(
-        str(viewer), k=SHOWN, exclude={str(i) for i in taken} | unreachable, only=helps
-    )
+    # In and out of the index with no await between: nobody else ever sees the team's profile.
+    mm.index.upsert(team)
+    try:
+        found = mm.index.suggest(
+            team.id, k=SHOWN, exclude={str(i) for i in taken} | unreachable, only=helps
+        )
+    finally:
+        mm.index.remove(team.id)
     out: list[Gap] = []
     for suggestion in found:
         profile = seen_by(mm.profiles.get(int(suggestion.id)), Viewer.STRANGER)

@@ -78,6 +78,11 @@ async def test_kr_nl_de_form_an_eligible_ria_then_fill_the_gap_of_a_restricted_t
     assert "Not eligible yet" in card.text
     assert "needs 2 more independent entities" in card.text
     await invite_and_join(bot, jiwoo, anna, "Anna de Vries")
+    # KR + NL: Germany or Italy would do; the idea (cryo-CMOS, QKD) ranks Lukas first.
+    await jiwoo.press("🧩 Show the card")
+    await jiwoo.press("🔍 Fill the gap")
+    gap = jiwoo.last().text
+    assert gap.index("Lukas Weber") < gap.index("Sofia Rossi")
     joined = await invite_and_join(bot, jiwoo, lukas, "Lukas Weber")
     assert "✅ <b>Eligible</b>" in joined.text
     assert "Countries counted: Germany, Netherlands and South Korea" in joined.text
@@ -106,6 +111,7 @@ async def test_kr_nl_de_form_an_eligible_ria_then_fill_the_gap_of_a_restricted_t
     assert "Who would fill the gap" in gap.text
     assert "Sofia Rossi</b> — INRiM (Italy" in gap.text
     assert "Min-jun Park" not in gap.text  # Korea cannot fill this gap
+    assert "Shared topics: quantum" in gap.text  # the engine's reasons
     await jiwoo.press("➕ Invite Sofia Rossi")
     assert "Invitation sent to Sofia Rossi" in jiwoo.last().text
     await bot.dispatch()
