@@ -7,7 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.consortia.cards import load, prefilled, require_member, require_open, topic_for
+from core.consortia.cards import (
+    load,
+    prefilled,
+    require_member,
+    require_open,
+    topic_for,
+    verdict_of,
+)
 from core.consortia.model import Entity, MemberStatus
 from core.consortia.ports import UnitOfWork
 from core.consortia.rules import would_help
@@ -29,12 +36,29 @@ class Gap:
     profile: Profile
     entity: Entity
     suggestion: Suggestion
+    #: What they add: "eligibility" (a missing condition), else "country" or "sector" (an
+    #: eligible consortium made stronger: a country or a type of entity it lacks).
+    adds: str = "eligibility"
+
+
+def _adds(entities: list[Entity], entity: Entity, *, eligible: bool, helps: bool) -> str | None:
+    """What the entity would add to the consortium, or None."""
+    if not eligible:
+        return "eligibility" if helps else None
+    if entity.affiliated:
+        return None
+    if entity.country not in {e.country for e in entities}:
+        return "country"
+    if entity.kind not in {e.kind for e in entities}:
+        return "sector"
+    return None
 
 
 async def fill_gap(
     uow: UnitOfWork, mm: Matchmaker, viewer: int, consortium_id: int, now: datetime
 ) -> list[Gap]:
-    """Candidates whose entity would make the consortium eligible or closer to it, best first."""
+    """Candidates whose entity would make the consortium eligible or closer to it (or, once it
+    is eligible, stronger: a country or a type of entity it lacks), best first."""
     await require_person(uow, viewer)
     consortium = await load(uow, consortium_id)
     require_member(consortium, viewer)
@@ -58,14 +82,17 @@ async def fill_gap(
         hidden=True,  # never suggested to anyone
     )
 
-    def helps(candidate: MatchProfile) -> bool:
-        person = int(candidate.id)
+    eligible = verdict_of(consortium, topic, now).eligible
+
+    def adds(person: int) -> str | None:
         entity = prefilled(mm.profiles.get(person))
-        return (
-            person not in taken
-            and entity is not None
-            and would_help(entities, entity, consortium.action, on=on, topic=topic)
-        )
+        if person in taken or entity is None:
+            return None
+        helps = not eligible and would_help(entities, entity, consortium.action, on=on, topic=topic)
+        return _adds(entities, entity, eligible=eligible, helps=helps)
+
+    def helps(candidate: MatchProfile) -> bool:
+        return adds(int(candidate.id)) is not None
 
     unreachable = {str(i) for i in await uow.people.unreachable_ids()}
     # In and out of the index with no await between: nobody else ever sees the team's profile.
@@ -80,6 +107,7 @@ async def fill_gap(
     for suggestion in found:
         profile = seen_by(mm.profiles.get(int(suggestion.id)), Viewer.STRANGER)
         entity = prefilled(mm.profiles.get(int(suggestion.id)))
-        if profile is not None and entity is not None:
-            out.append(Gap(profile, entity, suggestion))
+        added = adds(int(suggestion.id))
+        if profile is not None and entity is not None and added is not None:
+            out.append(Gap(profile, entity, suggestion, added))
     return out

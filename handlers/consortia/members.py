@@ -71,10 +71,6 @@ async def invite(turn: Turn) -> None:
 async def gap(turn: Turn) -> None:
     """co:g:<id>: who at the event would fill what is missing, ranked with reasons."""
     t, cid = turn.t, turn.int_arg()
-    card = await turn.services.consortia.card(turn.user_id, cid, now=turn.now())
-    if card.verdict.eligible:
-        await turn.reply(t("consortium.gap.eligible"), [_back(turn, cid)])
-        return
     gaps = await turn.services.consortia.fill_gap(turn.user_id, cid, now=turn.now())
     if not gaps:
         await turn.reply(t("consortium.gap.nobody"), [_back(turn, cid)])

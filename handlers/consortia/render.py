@@ -157,11 +157,20 @@ def render_card(t: Translator, card: Card) -> Safe:
 
 def render_gap(t: Translator, gaps: Sequence[Gap]) -> Safe:
     """The people who would fill the gap, each with their entity and the engine's reasons."""
-    lines: list[str] = [t("consortium.gap.title")]
+    stronger = bool(gaps) and gaps[0].adds != "eligibility"
+    lines: list[str] = [t("consortium.gap.stronger" if stronger else "consortium.gap.title")]
     for gap in gaps:
         name = gap.profile.full_name or "?"
         lines.append("")
         lines.append(t("consortium.gap.person", name=name, entity=entity_line(t, gap.entity)))
+        if gap.adds == "country":
+            lines.append(
+                t("consortium.gap.adds_country", country=country_name(t, gap.entity.country))
+            )
+        elif gap.adds == "sector":
+            lines.append(
+                t("consortium.gap.adds_sector", kind=t(f"consortium.kind.{gap.entity.kind.value}"))
+            )
         reasons = [r for r in (render_reason(t, x, name) for x in gap.suggestion.reasons) if r]
         lines += [Safe(f"  • {r}") for r in reasons[:3]]
     return Safe("\n".join(lines))

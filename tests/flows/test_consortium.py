@@ -89,6 +89,12 @@ async def test_kr_nl_de_form_an_eligible_ria_then_fill_the_gap_of_a_restricted_t
     # Everyone already in heard of it, with the verdict now.
     assert "Lukas Weber</b> joined" in jiwoo.last().text and "✅ eligible" in jiwoo.last().text
     assert "✅ eligible" in anna.last().text
+    # Eligible: Fill the gap now looks for what would make it stronger (a country it lacks).
+    await lukas.press("🔍 Fill the gap")
+    stronger = lukas.last().text
+    assert "The consortium is eligible; these people would make it stronger" in stronger
+    assert "Sofia Rossi</b> — INRiM (Italy, university)\n  ➕ adds Italy" in stronger
+    assert "Min-jun Park" not in stronger  # Korea is there already, and so is a university
 
     # The same people for a topic restricted to Member States (and NO, IS): not eligible.
     shown = await create(jiwoo, "Quantum pilot line", RESTRICTED)

@@ -67,6 +67,7 @@ async def _consortium(db: Path) -> None:
 def test_export_consortia(cfg, tmp_path, capsys):
     path, db = cfg
     assert main(["--config", str(path), "event", "load", str(EXAMPLE)]) == 0
+    assert "2 call topics" in capsys.readouterr().out
     asyncio.run(_consortium(db))
     out = tmp_path / "consortia.csv"
     assert main(["--config", str(path), "export", "consortia", "--out", str(out)]) == 0
