@@ -9,7 +9,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from core.consortia.cards import Card, ConsortiumError
 from core.consortia.door import check_description, check_title, check_topic
-from core.consortia.model import EntityType, MemberStatus
+from core.consortia.model import MemberStatus
 from core.consortia.programme import ActionType
 from core.reference.errors import DomainError, NotAllowed, NotFound
 from handlers.common import Button, clip
@@ -38,9 +38,8 @@ ERRORS: ErrorKeys = {
     NotFound: "consortium.gone",
 }
 DRAFT_KEY = "consortium_draft"
-#: Typed answers: the steps of a new consortium, then fields of one's legal entity.
+#: Typed answers of a new consortium, in order (then entity fields and @usernames, by prefix).
 STEPS = ("title", "topic", "description")
-ENTITY_FIELDS = ("name", "country", "pic")
 
 
 HANDLE_KEY = "consortium_handle"
@@ -280,4 +279,4 @@ def text_handlers() -> list[Handler]:
     return [message(typed, errors=ERRORS)]
 
 
-__all__ = ["ERRORS", "EntityType", "handlers", "show_card", "text_handlers"]
+__all__ = ["ERRORS", "handlers", "remember_handle", "show_card", "text_handlers"]

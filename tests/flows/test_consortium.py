@@ -6,9 +6,13 @@ import csv
 import io
 import json
 
+from sqlalchemy import select
+
 from bot.event_file import load_event_file
 from core.event.loading import load_event
 from core.meetings.messages import calendar_for
+from storage.base import Base
+from storage.privacy.repository import PERSON_COLUMNS
 from tests.support.journeys import EXAMPLE, onboard
 from tests.support.personas import ANNA, COLLEAGUE, JIWOO, MIRROR, SENSING
 
@@ -283,6 +287,16 @@ async def test_mydata_shows_consortia_and_deleteme_passes_coordination_on(make_b
     await anna.press("Quantum-safe links")
     assert "👑 <b>Anna de Vries</b>" in anna.last().text
     assert "Ji-woo" not in anna.last().text
+    # Nothing about Ji-woo is left in any table (the notices were delivered, then emptied).
+    leftovers = []
+    async with bot.uow() as uow:
+        for table in Base.metadata.sorted_tables:
+            for found in (await uow.session.execute(select(table))).mappings().all():
+                row = dict(found)
+                named = "Ji-woo" in json.dumps(row, default=str, ensure_ascii=False)
+                if named or any(row.get(column) == JI for column in PERSON_COLUMNS):
+                    leftovers.append((table.name, row))
+    assert leftovers == []
 
 
 async def test_korean_texts_and_a_topic_id_format_check(make_bot):
