@@ -130,6 +130,9 @@ def render_card(t: Translator, card: Card) -> Safe:
     if c.closed:
         lines.append(t("consortium.card.closed"))
     lines += topic_lines(t, card.topic, c.action.value)
+    if card.topic.action is not None and card.topic.action is not c.action:
+        declared = t(f"consortium.action.{card.topic.action.value}")
+        lines.append(t("consortium.topic.other_action", action=declared))
     lines.append(t("consortium.card.description", text=clip(c.description, 600)))
     lines.append("")
     lines.append(t("consortium.card.members"))

@@ -372,7 +372,9 @@ async def test_invite_by_username_once_the_person_used_consortium(make_bot):
     users = await forum(bot)
     jiwoo = users[JI]
     sofia = bot.client(SO, "Sofia", username="Sofia_Rossi")  # the same person, with a username
-    await create(jiwoo, "Quantum-safe links", CLUSTER)
+    await create(jiwoo, "Quantum-safe links", CLUSTER, "Coordination and Support Action (CSA)")
+    warning = "⚠️ The organisers list this topic as: Research and Innovation Action (RIA)."
+    assert warning in jiwoo.last().text
     await jiwoo.press("➕ Invite")
     await jiwoo.press("✏️ By @username")
     await jiwoo.send("@sofia_rossi")
