@@ -3,7 +3,6 @@ close and leave; every change is told to the other members with the new verdict.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -19,6 +18,7 @@ from core.consortia.cards import (
     require_member,
     require_open,
 )
+from core.consortia.fields import PIC, check_description, check_title, check_topic
 from core.consortia.gap import Gap, fill_gap
 from core.consortia.model import (
     ENTITY_NAME_MAX,
@@ -31,42 +31,13 @@ from core.consortia.model import (
 )
 from core.consortia.notices import notify, tell
 from core.consortia.ports import UnitOfWork, UowFactory
-from core.consortia.programme import ActionType, normalise_topic_id, topic_id_problem
+from core.consortia.programme import ActionType, normalise_topic_id
 from core.partners.suggestions import Matchmaker
 from core.people.access import AccessPolicy, require_organiser, require_person
 from core.people.profile import Profile
 from core.people.visibility import name_seen
 from core.reference.countries import resolve_country
 from core.reference.errors import NotAllowed, NotFound
-
-TITLE_RANGE = (3, 200)
-DESCRIPTION_MAX = 1000
-PIC = re.compile(r"[0-9]{9}")
-#: People offered for an invitation (met, saved, then suggested).
-CANDIDATES = 12
-
-
-def check_title(text: str) -> str:
-    """A working title people recognise."""
-    title = " ".join(text.split())
-    if not TITLE_RANGE[0] <= len(title) <= TITLE_RANGE[1]:
-        raise ConsortiumError(reason="title")
-    return title
-
-
-def check_topic(text: str) -> str:
-    """A call topic identifier in the portal's form."""
-    if topic_id_problem(text):
-        raise ConsortiumError(reason="topic")
-    return normalise_topic_id(text)
-
-
-def check_description(text: str) -> str:
-    """A short description of the idea."""
-    description = text.strip()
-    if not description or len(description) > DESCRIPTION_MAX:
-        raise ConsortiumError(reason="description")
-    return description
 
 
 class Consortia:
@@ -372,6 +343,9 @@ class Consortia:
         cid = consortium.id
         name = name_seen(await uow.profiles.get(person))
         await uow.consortia.remove_member(cid, person)
+        member = consortium.member(person)
+        if member is None or member.status is not MemberStatus.MEMBER:
+            return  # an open or declined invitation goes quietly
         version = await uow.consortia.touch(cid)
         rest = [m for m in consortium.active() if m.telegram_id != person]
         if consortium.coordinator_id == person and not consortium.closed:

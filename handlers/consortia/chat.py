@@ -8,7 +8,7 @@ from typing import Any
 from telegram.ext import ApplicationHandlerStop
 
 from core.consortia.cards import Card, ConsortiumError
-from core.consortia.door import check_description, check_title, check_topic
+from core.consortia.fields import check_description, check_title, check_topic
 from core.consortia.model import MemberStatus
 from core.consortia.programme import ActionType
 from core.reference.errors import DomainError, NotAllowed, NotFound
