@@ -53,6 +53,11 @@ class Consortia:
         async with self.uow() as uow:
             return await uow.consortia.topic(normalise_topic_id(topic_id))
 
+    async def topics(self) -> list[Topic]:
+        """The topics the organisers declared in the event file."""
+        async with self.uow() as uow:
+            return await uow.consortia.topics()
+
     async def mine(self, person: int, *, now: datetime) -> list[Card]:
         """The consortia one is in or invited to (declined ones left out), newest last."""
         async with self.uow() as uow:

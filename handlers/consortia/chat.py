@@ -191,7 +191,15 @@ async def _typed_step(turn: Turn, step: str) -> None:
     if step == "title":
         draft["title"] = check_title(text)
         await open_prompt(turn, Prompt.CONSORTIUM, "topic")
-        await turn.reply(t("consortium.ask.topic"))
+        lines = [t("consortium.ask.topic")]
+        declared = await turn.services.consortia.topics()
+        if declared:
+            lines.append(t("consortium.ask.declared"))
+            lines += [
+                t("consortium.ask.declared_line", id=x.id, title=clip(x.title, 80))
+                for x in declared
+            ]
+        await turn.reply(Safe("\n".join(lines)))
     elif step == "topic":
         draft["topic"] = check_topic(text)
         close(turn, Prompt.CONSORTIUM)

@@ -40,6 +40,9 @@ async def create(user, title, topic, action="Research and Innovation Action (RIA
     assert "working title" in user.last().text
     await user.send(title)
     assert "call topic" in user.last().text
+    assert (
+        f"<code>{RESTRICTED}</code> — Quantum computing: scalable pilot lines" in user.last().text
+    )
     await user.send(topic)
     topic_text = user.last().text
     await user.press(action)
