@@ -22,6 +22,7 @@ from bot.orcid import HttpOrcidRecords
 from bot.send_limits import SendLimits
 from bot.sending import SendScheduler
 from bot.turn_taking import PersonByPerson
+from core.consortia.door import Consortia
 from core.event.door import EventSetup
 from core.feedback.door import Feedback
 from core.matching import MatchPreferences
@@ -42,6 +43,9 @@ from core.programme.door import Programme
 from core.schedule.door import Schedule
 from handlers import help as help_
 from handlers import meetings
+from handlers.consortia import chat as consortia_chat
+from handlers.consortia import exports as consortia_exports
+from handlers.consortia import members as consortia_members
 from handlers.context import LANGUAGES_KEY, SERVICES_KEY, BotContext, LanguageMemory
 from handlers.feedback import exports, followup, results, stats
 from handlers.feedback import survey as feedback
@@ -88,7 +92,7 @@ def register_handlers(app: ForumApp) -> None:
     # The schedule builder: /schedule and its Apply button (organisers, re-checked in core).
     app.add_handlers(schedule.handlers())
     # Typed text goes to the person's one open prompt (handlers/prompts.py): each flow that
-    # waits for text reads messages in its own group before everything else (groups -4 to -1,
+    # waits for text reads messages in its own group before everything else (groups -6 to -1,
     # in any order: only the open prompt's flow takes the message), then the profile answers.
     # Broadcasts: /broadcast, /broadcasts and their buttons; the composed message (group -2).
     app.add_handlers(broadcast.handlers())
@@ -108,6 +112,12 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(orcid.text_handlers(), group=-5)
     # /calendar: one .ics with the person's meetings and sessions.
     app.add_handlers(calendar.handlers())
+    # Consortium building: /consortium, its card's buttons; typed answers (group -6: a group
+    # runs only its first matching handler, so each prompt's text flow needs its own).
+    app.add_handlers(consortia_chat.handlers())
+    app.add_handlers(consortia_members.handlers())
+    app.add_handlers(consortia_exports.handlers())
+    app.add_handlers(consortia_chat.text_handlers(), group=-6)
     # Privacy: /privacy, /mydata, /deleteme.
     app.add_handlers(privacy.handlers())
     # /help.
@@ -159,6 +169,8 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
         policy,
         calendars=Calendars(uow, event_name=settings.event.name, timezone=settings.event.timezone),
     )
+    programme = Programme(uow, reminders, policy)
+    consortia = Consortia(uow, matchmaker, policy)
     return Services(
         clock=clock,
         policy=policy,
@@ -172,7 +184,7 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
             orcid_records=HttpOrcidRecords(),
         ),
         programme=programme,
-        privacy=Privacy(uow, meetings, programme),
+        privacy=Privacy(uow, meetings, programme, consortia),
         outreach=Outreach(uow, policy, reminders),
         event=EventSetup(uow),
         feedback=Feedback(
@@ -182,6 +194,7 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
             labels=exports.export_label,
             follow_up_days=settings.feedback.follow_up_days,
         ),
+        consortia=consortia,
         default_language=settings.i18n.default_language,
         event_timezone=ZoneInfo(settings.event.timezone),
         event_name=settings.event.name,

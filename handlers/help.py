@@ -26,6 +26,7 @@ USER_COMMANDS = (
     "saved",
     "meetings",
     "calendar",
+    "consortium",
     "availability",
     "consult",
     "profile",

@@ -39,6 +39,7 @@ class Prompt(StrEnum):
     SURVEY = "survey"
     BROADCAST = "broadcast"
     ORCID = "orcid"
+    CONSORTIUM = "consortium"
 
 
 @dataclass(frozen=True, slots=True)

@@ -265,3 +265,25 @@ ERASE_KEEP = add("privacy.erase.keep", "dm", "n", int)
 
 # --- organisers: registration import ---
 IMPORT = add("people.registrations.import", "im", None, Text(20))  # the checked file's token
+
+# --- consortia: /consortium (the consortium id is a ROW; people are Telegram ids) ---
+CONSORTIUM_LIST = add("consortia.list", "co", "ls")
+CONSORTIUM_NEW = add("consortia.new", "co", "n")
+CONSORTIUM_ACTION = add("consortia.new.action", "co", "t", Text(16))  # type of action
+CONSORTIUM_SHOW = add("consortia.card.show", "co", "v", ROW)
+CONSORTIUM_INVITE_MENU = add("consortia.invite.menu", "co", "i", ROW)
+CONSORTIUM_INVITE = add("consortia.invite.person", "co", "ip", ROW, int)  # consortium, person
+CONSORTIUM_HANDLE = add("consortia.invite.handle", "co", "u", ROW)  # then an @username typed
+CONSORTIUM_ACCEPT = add("consortia.invite.accept", "co", "a", ROW)
+CONSORTIUM_DECLINE = add("consortia.invite.decline", "co", "d", ROW)
+CONSORTIUM_ENTITY = add("consortia.entity.menu", "co", "e", ROW)
+CONSORTIUM_ENTITY_ASK = add("consortia.entity.ask", "co", "ef", ROW, Text(8))  # typed field
+CONSORTIUM_ENTITY_KIND = add("consortia.entity.kind", "co", "ek", ROW, Text(12))
+CONSORTIUM_AFFILIATED = add("consortia.entity.affiliated", "co", "ea", ROW)
+CONSORTIUM_GAP = add("consortia.gap", "co", "g", ROW)
+CONSORTIUM_MANAGE = add("consortia.manage", "co", "m", ROW)
+CONSORTIUM_REMOVE = add("consortia.member.remove", "co", "r", ROW, int)
+CONSORTIUM_HAND_OVER = add("consortia.member.hand_over", "co", "h", ROW, int)
+CONSORTIUM_CLOSE = add("consortia.close", "co", "c", ROW)
+CONSORTIUM_LEAVE = add("consortia.leave", "co", "l", ROW)
+CONSORTIUM_EXPORT = add("consortia.export", "co", "x", ROW)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from core.consortia.door import Consortia
 from core.event.door import EventSetup
 from core.feedback.door import Feedback
 from core.feedback.stats import Stats
@@ -45,6 +46,8 @@ class Services:
     outreach: Outreach
     #: The event survey, the follow-up, and the organisers' results, stats and exports.
     feedback: Feedback
+    #: Consortium building: topics, consortia, invitations, Fill the gap, figures.
+    consortia: Consortia
     default_language: str = "en"
     event_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
     event_name: str = "Research networking forum"

@@ -1,6 +1,7 @@
 """Every feature's tables in one import, so Base.metadata is complete for Alembic and tests."""
 
 from storage import changes
+from storage.consortia import rows as consortia_rows
 from storage.feedback import rows as feedback_rows
 from storage.meetings import rows as meetings_rows
 from storage.outbox import rows as outbox_rows
@@ -17,5 +18,6 @@ FEATURE_TABLES = (
     programme_rows,
     outreach_rows,
     feedback_rows,
+    consortia_rows,
     changes,
 )

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.changes import SqlChanges
+from storage.consortia.repository import SqlConsortia
 from storage.feedback.repositories import SqlFollowUps, SqlSurvey
 from storage.meetings.outcomes import SqlOutcomes
 from storage.meetings.repository import SqlMeetings
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
     survey: SqlSurvey
     followups: SqlFollowUps
     privacy: SqlPrivacy
+    consortia: SqlConsortia
     changes: SqlChanges
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -70,6 +72,7 @@ class SqlUnitOfWork:
         self.survey = SqlSurvey(s)
         self.followups = SqlFollowUps(s)
         self.privacy = SqlPrivacy(s)
+        self.consortia = SqlConsortia(s)
         self.changes = SqlChanges(s)
         return self
 

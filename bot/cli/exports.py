@@ -22,6 +22,7 @@ EXPORT_KINDS = [
     "survey",
     "outcomes",
     "calendar",
+    "consortia",
 ]
 
 
@@ -31,7 +32,8 @@ def add_export(sub: Subcommands) -> None:
         "export",
         help="CSV exports for organisers",
         description="Write a CSV export (UTF-8 with BOM, so Excel shows Korean names): "
-        "attendees, meetings, consultations, waitlists, broadcasts, survey or outcomes. "
+        "attendees, meetings, consultations, waitlists, broadcasts, survey, outcomes or consortia "
+        "(one row per member: entity, country, role and the eligibility verdict). "
         "People are named (ids last); fields a person chose to hide are left empty; text "
         "a spreadsheet would run as a formula starts with ' so it stays text. "
         "`export calendar --out FILE.ics` writes the whole programme as one iCalendar file "
@@ -72,6 +74,8 @@ def add_match(sub: Subcommands) -> None:
 
 async def _export_rows(settings: Settings, kind: str) -> tuple[list[str], list[list[str]]]:
     async with services_for(settings) as services:
+        if kind == "consortia":
+            return await services.consortia.table(now=services.clock.now())
         return await services.feedback.exports.table(kind)
 
 

@@ -147,7 +147,7 @@ async def _event_load(settings: Settings, path: str, force: bool, dry_run: bool 
     print(
         f"event '{event.name}' loaded: {report.added} slots added, {report.updated} updated, "
         f"{report.removed} removed, {report.desks} desks, {len(report.cancelled)} meetings "
-        "cancelled"
+        f"cancelled, {len(event.topics)} call topics"
     )
     return 0
 

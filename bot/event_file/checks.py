@@ -11,7 +11,14 @@ from pydantic import BaseModel, ValidationError
 
 from bot.event_file.messages import Problems, field_message, path, unknown_table
 from bot.event_file.positions import Loc
-from bot.event_file.schema import SECTIONS, EventTable, SurveyTable, fields_at, to_event
+from bot.event_file.schema import (
+    SECTIONS,
+    EventTable,
+    SurveyTable,
+    TopicTable,
+    fields_at,
+    to_event,
+)
 from core.event import rules
 from core.event.model import Event
 from core.feedback.survey import options_problem
@@ -129,12 +136,36 @@ def _survey_rules(problems: Problems, zone: ZoneInfo | None) -> None:
             problems.add((*loc, "max_length"), "only text questions have a max_length: remove it")
 
 
+def _topics(problems: Problems) -> list[TopicTable]:
+    """[[topics]]: each valid, ids unique, either allowed or excluded countries (not both)."""
+    raw = problems.doc.get("topics", [])
+    if not isinstance(raw, list):
+        problems.add(("topics",), "must be an array of tables: write [[topics]] above each one")
+        return []
+    tables = [_validate(problems, TopicTable, data, ("topics", i)) for i, data in enumerate(raw)]
+    ids = [problems.good(("topics", i, "id"), str) for i in range(len(raw))]
+    ids = [i.strip().upper() if i else i for i in ids]
+    for again, first in repeats(ids):
+        problems.add(
+            ("topics", again, "id"),
+            f'duplicate topic id "{ids[again]}": already used by {path(("topics", first))} '
+            f"(line {problems.line(('topics', first, 'id'))})",
+        )
+    for i, data in enumerate(raw):
+        if isinstance(data, dict) and data.get("allowed") and data.get("excluded"):
+            problems.add(
+                ("topics", i, "excluded"),
+                "give either allowed or excluded countries, not both",
+            )
+    return [t for t in tables if t is not None]
+
+
 def check(problems: Problems) -> Event | None:
     """Validate every table (collecting all problems), then the rules across tables."""
     doc = problems.doc
     for name in doc:
-        if name not in ("event", "survey") and name not in SECTIONS:
-            problems.add((name,), unknown_table(name, ["event", *SECTIONS, "survey"]))
+        if name not in ("event", "survey", "topics") and name not in SECTIONS:
+            problems.add((name,), unknown_table(name, ["event", *SECTIONS, "survey", "topics"]))
     if "event" not in doc:
         problems.add(("event",), "required table [event] is missing")
         event = None
@@ -159,6 +190,7 @@ def check(problems: Problems) -> Event | None:
                 "must be a table: write [survey] once, then [[survey.questions]] for each question",
             )
 
+    topics = _topics(problems)
     zone = _zone(problems)
     days = _days(problems)
     if isinstance(doc.get("survey"), dict):
@@ -218,4 +250,5 @@ def check(problems: Problems) -> Event | None:
         desks=items["desks"],
         sessions=items["sessions"],
         survey=survey,
+        topics=topics,
     )

@@ -13,6 +13,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from bot.event_file.messages import Problems
 from bot.event_file.positions import Loc
+from core.consortia import topics as topic_rules
+from core.consortia.model import Topic
 from core.event import rules
 from core.event.model import Desk, Event, Round
 from core.feedback import survey as survey_rules
@@ -145,6 +147,18 @@ class SessionTable(_Table):
     description: str = ""
 
 
+class TopicTable(_Table):
+    """[[topics]]: a call topic the event's consortia may aim at, with its restrictions."""
+
+    id: Annotated[str, _core(topic_rules.topic_id)]
+    title: Text
+    action: Annotated[str, _core(topic_rules.action)] | None = None
+    pillar: Annotated[str, _core(topic_rules.pillar)] | None = None
+    allowed: Annotated[list[str], _core(topic_rules.countries)] | None = None
+    excluded: Annotated[list[str], _core(topic_rules.countries)] | None = None
+    note: str = ""
+
+
 class OptionTable(_Table):
     """One choice of a single or multi question: { key = "...", en = "...", ko = "..." }."""
 
@@ -218,6 +232,7 @@ def to_event(
     desks: Sequence[DeskTable],
     sessions: Sequence[SessionTable],
     survey: SurveyTable | None,
+    topics: Sequence[TopicTable] = (),
 ) -> Event | None:
     """The core Event with every local time turned into UTC. Core's models apply their rules
     again; anything they refuse that the checks let through is still reported at its line."""
@@ -267,6 +282,9 @@ def to_event(
         [make_at(problems, ("sessions", i), partial(session, s)) for i, s in enumerate(sessions)],
     )
     core_survey = _survey(survey, utc, problems) if survey is not None else None
+    core_topics = [
+        make_at(problems, ("topics", i), partial(_topic, t)) for i, t in enumerate(topics)
+    ]
     if problems.found:
         return None
     return make_at(
@@ -280,7 +298,21 @@ def to_event(
             desks=tuple(d for d in made[1] if d is not None),
             sessions=tuple(s for s in made[2] if s is not None),
             survey=core_survey,
+            topics=tuple(t for t in core_topics if t is not None),
         ),
+    )
+
+
+def _topic(table: TopicTable) -> Topic:
+    """The core Topic (its pillar read from the identifier when the file gives none)."""
+    return topic_rules.make_topic(
+        table.id,
+        title=table.title,
+        action_type=table.action,
+        pillar_name=table.pillar,
+        allowed=table.allowed or (),
+        excluded=table.excluded or (),
+        note=table.note,
     )
 
 

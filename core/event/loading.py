@@ -145,6 +145,7 @@ async def load_event(
             await uow.meetings.upsert_slot(gone)
         await _load_sessions(uow, event, now)
         await uow.survey.set_definition(event.survey)
+        await uow.consortia.set_topics(event.topics)
         for desk in event.desks:
             await uow.meetings.upsert_desk(
                 ConsultDesk(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from core.consortia.model import Topic
 from core.event import rules
 from core.feedback.survey import Survey
 from core.programme.sessions import Session
@@ -182,6 +183,8 @@ class Event:
     sessions: tuple[Session, ...] = ()
     #: The feedback survey the bot sends when it opens; None when the file defines none.
     survey: Survey | None = None
+    #: Call topics the event's consortia may aim at (`[[topics]]`), with their restrictions.
+    topics: tuple[Topic, ...] = ()
 
     def __post_init__(self) -> None:
         """Keys name rounds, desks and sessions in one namespace, so slot keys never collide."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from core.consortia.ports import HasConsortia
 from core.feedback.ports import HasSurvey
 from core.meetings.ports import HasMeetings, HasOutcomes
 from core.outbox.ports import HasOutbox
@@ -14,6 +15,7 @@ from core.programme.ports import HasAgenda
 
 
 class UnitOfWork(
+    HasConsortia,
     HasAgenda,
     HasMeetings,
     HasOutcomes,

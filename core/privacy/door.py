@@ -12,7 +12,7 @@ from core.meetings.model import BookingError, MeetingStatus
 from core.people.access import require_person
 from core.privacy.erasure import forget_in_others_rows
 from core.privacy.mydata import access_copy
-from core.privacy.ports import CancelsMeetings, LeavesSessions, UowFactory
+from core.privacy.ports import CancelsMeetings, LeavesConsortia, LeavesSessions, UowFactory
 from core.reference.errors import NotAllowed, NotConsented, NotFound
 
 log = logging.getLogger(__name__)
@@ -29,13 +29,19 @@ class Privacy:
     """The privacy feature's one door: each person's rights over their own data, and retention."""
 
     def __init__(
-        self, uow: UowFactory, meetings: CancelsMeetings, programme: LeavesSessions
+        self,
+        uow: UowFactory,
+        meetings: CancelsMeetings,
+        programme: LeavesSessions,
+        consortia: LeavesConsortia | None = None,
     ) -> None:
         self.uow = uow
         #: Cancels a booked meeting and tells the partner (the meetings feature's booking).
         self.meetings = meetings
         #: Gives a held place back, promoting and telling the first person waiting.
         self.programme = programme
+        #: Takes the person out of consortia: coordination passes on, the others are told.
+        self.consortia = consortia
 
     async def my_data(self, person: int) -> bytes:
         """Everything stored about the person as pretty JSON: their own rows, anyone else in
@@ -76,6 +82,8 @@ class Privacy:
             # A session gone, or an old consent: then the rows simply go below.
             with contextlib.suppress(NotFound, NotConsented):
                 await self.programme.leave(person, key, now=now)
+        if self.consortia is not None:
+            await self.consortia.forget(person, now=now)
         async with self.uow() as uow:
             await forget_in_others_rows(uow, person)
             await uow.privacy.erase(person)

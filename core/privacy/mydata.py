@@ -53,4 +53,42 @@ async def access_copy(uow: UnitOfWork, person: int) -> dict[str, Any]:
         profile = await uow.profiles.get(other) if other > 0 else None
         names[other] = name_seen(profile, Viewer.PARTNER) if profile else GONE
     named = {table: [_named(row, names) for row in rows] for table, rows in tables.items()}
-    return {"telegram_id": person, "tables": named}
+    return {"telegram_id": person, "consortia": await _consortia(uow, person), "tables": named}
+
+
+async def _consortia(uow: UnitOfWork, person: int) -> list[dict[str, Any]]:
+    """Each consortium the person is in or was invited to: the idea, their role and entity, and
+    the other members by the name they show to partners."""
+    out: list[dict[str, Any]] = []
+    for consortium in await uow.consortia.of_person(person):
+        mine = consortium.member(person)
+        if mine is None:
+            continue
+        others = []
+        for member in consortium.active():
+            if member.telegram_id != person:
+                profile = await uow.profiles.get(member.telegram_id)
+                others.append(name_seen(profile, Viewer.PARTNER) if profile else GONE)
+        entity = mine.entity
+        out.append(
+            {
+                "title": consortium.title,
+                "topic": consortium.topic_id,
+                "action": consortium.action.value,
+                "description": consortium.description,
+                "status": mine.status.value,
+                "coordinator": consortium.coordinator_id == person,
+                "closed": consortium.closed,
+                "entity": None
+                if entity is None
+                else {
+                    "name": entity.name,
+                    "country": entity.country,
+                    "type": entity.kind.value,
+                    "pic": entity.pic,
+                    "affiliated": entity.affiliated,
+                },
+                "other_members": others,
+            }
+        )
+    return out

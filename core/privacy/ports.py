@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from core.consortia.ports import HasConsortia
 from core.meetings.ports import HasMeetings, HasOutcomes
 from core.outbox.ports import HasOutbox
 from core.people.ports import HasPeople, HasProfiles
@@ -56,7 +57,15 @@ class LeavesSessions(Protocol):
     async def leave(self, person: int, key: str, *, now: datetime) -> int | None: ...
 
 
+class LeavesConsortia(Protocol):
+    """The consortia feature's erasure: the person leaves every consortium, coordination passes
+    on, the others are told."""
+
+    async def forget(self, person: int, *, now: datetime) -> None: ...
+
+
 class UnitOfWork(
+    HasConsortia,
     HasPrivacy,
     HasMeetings,
     HasOutcomes,

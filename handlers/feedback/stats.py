@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InputFile
 
+from handlers.i18n import Safe
 from handlers.turns import ORGANISER_ERRORS, Handler, Turn, command
 
 
@@ -20,27 +21,35 @@ async def stats_command(turn: Turn) -> None:
         else "—"
     )
     share = "—" if stats.eu_kr_share is None else f"{round(100 * stats.eu_kr_share)}%"
-    await turn.reply(
-        t(
-            "stats.text",
-            registered=stats.registered,
-            complete=stats.complete,
-            shown=stats.suggestions_shown,
-            sent=r.get("sent", 0),
-            accepted=r.get("accepted", 0),
-            declined=r.get("declined", 0),
-            expired=r.get("expired", 0),
-            booked=stats.booked,
-            held=stats.held,
-            cancelled=stats.cancelled,
-            no_show=stats.no_show,
-            survey=survey,
-            collaborations=collaborations,
-            submitted=submitted,
-            planned=planned,
-            share=share,
-        ),
+    figures = await services.consortia.figures(turn.user_id, now=turn.now())
+    topics = ", ".join(f"{topic} ({n})" for topic, n in list(figures.by_topic.items())[:5]) or "—"
+    consortia = t(
+        "consortium.stats",
+        formed=figures.formed,
+        eligible=figures.eligible,
+        share=f"{figures.eu_korea_share}%",
+        topics=topics,
     )
+    main = t(
+        "stats.text",
+        registered=stats.registered,
+        complete=stats.complete,
+        shown=stats.suggestions_shown,
+        sent=r.get("sent", 0),
+        accepted=r.get("accepted", 0),
+        declined=r.get("declined", 0),
+        expired=r.get("expired", 0),
+        booked=stats.booked,
+        held=stats.held,
+        cancelled=stats.cancelled,
+        no_show=stats.no_show,
+        survey=survey,
+        collaborations=collaborations,
+        submitted=submitted,
+        planned=planned,
+        share=share,
+    )
+    await turn.reply(Safe(f"{main}\n{consortia}"))
     chat = turn.update.effective_chat
     if chat is None:
         return

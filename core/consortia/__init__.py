@@ -1,0 +1,1 @@
+"""Consortium building: who forms a proposal team, and whether it meets Horizon Europe's rules."""
