@@ -169,7 +169,6 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
         policy,
         calendars=Calendars(uow, event_name=settings.event.name, timezone=settings.event.timezone),
     )
-    programme = Programme(uow, reminders, policy)
     consortia = Consortia(uow, matchmaker, policy)
     return Services(
         clock=clock,
