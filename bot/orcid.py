@@ -33,12 +33,12 @@ class HttpOrcidRecords:
                 try:
                     response = await client.get(url, headers={"Accept": "application/json"})
                 except httpx.HTTPError as exc:
-                    log.info("ORCID %s: %s (attempt %d)", orcid, type(exc).__name__, attempt)
+                    log.info("ORCID record: %s (attempt %d)", type(exc).__name__, attempt)
                     continue
                 if response.status_code == 404:
                     raise OrcidUnavailable(reason="not_found")
                 if response.status_code >= 500 or response.status_code == 429:
-                    log.info("ORCID %s: HTTP %d (attempt %d)", orcid, response.status_code, attempt)
+                    log.info("ORCID record: HTTP %d (attempt %d)", response.status_code, attempt)
                     continue
                 if response.status_code != 200:
                     raise OrcidUnavailable(reason="unreachable")

@@ -18,7 +18,7 @@ from core.consortia.cards import (
     require_member,
     require_open,
 )
-from core.consortia.fields import PIC, check_description, check_title, check_topic
+from core.consortia.fields import PIC, check_description, check_title, check_topic, one_line
 from core.consortia.gap import Gap, fill_gap
 from core.consortia.model import (
     ENTITY_NAME_MAX,
@@ -203,7 +203,7 @@ class Consortia:
             entity = member.entity or prefilled(await uow.profiles.get(person))
             entity = entity or Entity("", "")
             if name is not None:
-                clean = " ".join(name.split())
+                clean = one_line(name)
                 if not clean or len(clean) > ENTITY_NAME_MAX:
                     raise ConsortiumError(reason="entity_name")
                 entity = replace(entity, name=clean)

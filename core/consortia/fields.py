@@ -6,15 +6,22 @@ import re
 
 from core.consortia.cards import ConsortiumError
 from core.consortia.programme import normalise_topic_id, topic_id_problem
+from core.people.profile import clean_text
 
 TITLE_RANGE = (3, 200)
 DESCRIPTION_MAX = 1000
 PIC = re.compile(r"[0-9]{9}")
 
 
+def one_line(text: str) -> str:
+    """Typed text as one clean line: no control characters (PostgreSQL refuses NUL), single
+    spaces."""
+    return " ".join(clean_text(text).split())
+
+
 def check_title(text: str) -> str:
     """A working title people recognise."""
-    title = " ".join(text.split())
+    title = one_line(text)
     if not TITLE_RANGE[0] <= len(title) <= TITLE_RANGE[1]:
         raise ConsortiumError(reason="title")
     return title
@@ -29,7 +36,7 @@ def check_topic(text: str) -> str:
 
 def check_description(text: str) -> str:
     """A short description of the idea."""
-    description = text.strip()
+    description = clean_text(text)
     if not description or len(description) > DESCRIPTION_MAX:
         raise ConsortiumError(reason="description")
     return description

@@ -14,7 +14,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from core.consortia.cards import ConsortiumError
+from core.consortia.fields import check_description, check_title
 from core.meetings.outcomes import COMMENT_LIMIT
+from core.people.orcid import parse_orcid
 from core.people.profile import FIELDS, Kind, clean_text, parse_answer, spec
 from core.reference.errors import InvalidAnswer
 from handlers.common import clip
@@ -23,6 +26,10 @@ from handlers.routes import (
     BROADCAST_AUDIENCE,
     BROADCAST_DISCARD,
     CONSENT_ACCEPT,
+    CONSORTIUM_ACTION,
+    CONSORTIUM_CLOSE,
+    CONSORTIUM_NEW,
+    ORCID_START,
     OUTCOME_COMMENT,
     PARTNER_REQUEST,
     PICK_NOTE,
@@ -50,6 +57,8 @@ CSV_HEAD = "name,email,organisation,country,delegation,sector,expertise,offers,s
 _newcomers = itertools.count(800)
 #: An organiser's import writes registrations (nobody's rows yet) by design.
 IMPORTING = ("registrations", "invites")
+#: A consortium's rows have no owner column the invariant knows (its coordinator creates them).
+FORMING = ("consortia", "consortium_members")
 
 Prompt = Callable[[World, str, str], Awaitable[None]]
 
@@ -242,6 +251,61 @@ async def unprompted(world: World, text: str, _field: str) -> None:
     assert world.rows("people", telegram_id=STRANGER) == []
 
 
+async def consortium_new(world: World, text: str, _field: str) -> None:
+    """/consortium → New → the text as the working title, then as the description: stored as
+    the feature's rules make it, or refused with the reason and asked again; then closed."""
+    user = world.users[ATTENDEE]
+    await world.step(ATTENDEE, "new", user.press_data(CONSORTIUM_NEW.pack()))
+    await world.step(ATTENDEE, f"title {text[:80]!r}", user.send(text))
+    if not typed(text):
+        await world.step(ATTENDEE, "/cancel", user.command("cancel"), check=False)
+        return
+    try:
+        title = check_title(text)
+    except ConsortiumError:
+        assert user.last().text == EN("consortium.error.title")
+        title = "Quantum links"
+        await world.step(ATTENDEE, "title again", user.send(title))
+    await world.step(
+        ATTENDEE, "topic", user.send("HORIZON-CL4-2025-05-DIGITAL-EMERGING-05"), check=False
+    )
+    await world.step(ATTENDEE, "RIA", user.press_data(CONSORTIUM_ACTION.pack("RIA")))
+    await world.step(ATTENDEE, f"description {text[:80]!r}", user.send(text), FORMING)
+    try:
+        description = check_description(text)
+    except ConsortiumError:
+        assert user.last().text == EN("consortium.error.description")
+        description = "Cryogenic control for quantum links."
+        await world.step(ATTENDEE, "description again", user.send(description), FORMING)
+    [row] = world.rows("consortia", coordinator_id=ATTENDEE, closed_at=None)
+    assert (row["title"], row["description"]) == (title, description)
+    assert clip(title, 200) in user.last().plain, "the card does not show the title"
+    close = user.press_data(CONSORTIUM_CLOSE.pack(row["id"]))
+    await world.step(ATTENDEE, "close", close, FORMING)
+    assert not world.rows("consortia", coordinator_id=ATTENDEE, closed_at=None)
+
+
+async def orcid_id(world: World, text: str, _field: str) -> None:
+    """/profile → Import from ORCID → the text as the iD: refused with the reason before any
+    request, or (a well-formed iD) the one sentence that ORCID cannot be reached; nothing
+    stored either way."""
+    user = world.users[ATTENDEE]
+    await world.step(ATTENDEE, "orcid", user.press_data(ORCID_START.pack(ATTENDEE)))
+    await world.step(ATTENDEE, f"iD {text[:80]!r}", user.send(text))
+    if not typed(text):
+        await world.step(ATTENDEE, "/cancel", user.command("cancel"), check=False)
+        return
+    assert world.rows("profiles", telegram_id=ATTENDEE)[0]["orcid"] is None
+    try:
+        parse_orcid(text)
+    except InvalidAnswer as err:
+        key = "orcid.bad_check" if err.params.get("reason") == "orcid_check" else "orcid.bad_format"
+        assert user.last().text == EN(key)
+        await world.step(ATTENDEE, "/cancel", user.command("cancel"), check=False)
+        return
+    assert user.last().text == EN("orcid.unreachable")  # tests never reach the network
+
+
 PROMPTS: dict[str, Prompt] = {
     "profile answer": profile_answer,
     "onboarding name": onboarding_name,
@@ -254,6 +318,8 @@ PROMPTS: dict[str, Prompt] = {
     "registration upload": registration_upload,
     "command argument": command_argument,
     "unprompted text": unprompted,
+    "consortium title and description": consortium_new,
+    "ORCID iD": orcid_id,
 }
 
 
@@ -286,6 +352,7 @@ STORING = (
     "survey text",
     "broadcast text",
     "registration upload",
+    "consortium title and description",
 )
 
 

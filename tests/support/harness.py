@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from telegram.ext import Application
 
 from bot.app import (
@@ -15,6 +16,7 @@ from bot.app import (
     uow_of,
 )
 from bot.config import Settings
+from bot.orcid import HttpOrcidRecords
 from fake_bot_api import FakeBotApi
 from handlers.services import Services
 from storage.uow import SqlUnitOfWorkFactory
@@ -49,6 +51,11 @@ def settings_for(db_url: str, **overrides: Any) -> Settings:
     for section, values in overrides.items():
         data.setdefault(section, {}).update(values)
     return Settings(**data)
+
+
+def offline(request: httpx.Request) -> httpx.Response:
+    """The network as tests see it: not there."""
+    raise httpx.ConnectError("tests never reach the network", request=request)
 
 
 class BotUnderTest:
@@ -93,6 +100,9 @@ class BotUnderTest:
             self.errors.append(context.error)
 
         app.add_error_handler(collect)
+        # No test touches the network: ORCID answers "unreachable" unless a test hands in its
+        # own transport.
+        services_of(app).people.orcid.records = HttpOrcidRecords(httpx.MockTransport(offline))
         await start_without_polling(app)
         self.app = app
 

@@ -67,6 +67,7 @@ CORPUS: tuple[str, ...] = (
     " ",
     "\n\n\t",
     "\x00",
+    "https://orcid.org/0000-0002-1825-0097",  # a well-formed ORCID iD (ORCID's own example)
     "Kim\x00Lee",
     "\u202eevil.exe\u202c and \u200fשלום\u200f",
     "👩\u200d🔬 Dr. Q \u200d\u200c\ufeff",
