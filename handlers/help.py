@@ -48,6 +48,7 @@ ORGANISER_COMMANDS: tuple[str, ...] = (
     "schedule",
     "waitlist",
     "export",
+    "dashboard",
 )
 
 

@@ -1,6 +1,7 @@
 """Every feature's tables in one import, so Base.metadata is complete for Alembic and tests."""
 
 from storage import changes
+from storage.desk import rows as desk_rows
 from storage.feedback import rows as feedback_rows
 from storage.meetings import rows as meetings_rows
 from storage.outbox import rows as outbox_rows
@@ -18,4 +19,5 @@ FEATURE_TABLES = (
     outreach_rows,
     feedback_rows,
     changes,
+    desk_rows,
 )

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.changes import SqlChanges
+from storage.desk.repository import SqlDesk
 from storage.feedback.repositories import SqlFollowUps, SqlSurvey
 from storage.meetings.outcomes import SqlOutcomes
 from storage.meetings.repository import SqlMeetings
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     followups: SqlFollowUps
     privacy: SqlPrivacy
     changes: SqlChanges
+    desk: SqlDesk
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -71,6 +73,7 @@ class SqlUnitOfWork:
         self.followups = SqlFollowUps(s)
         self.privacy = SqlPrivacy(s)
         self.changes = SqlChanges(s)
+        self.desk = SqlDesk(s)
         return self
 
     async def __aexit__(

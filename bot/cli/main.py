@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import TelegramError
 
+from bot import desk
 from bot.cli import exports, operate, people, programme
 from bot.cli.common import Command, fail
 from bot.config import ConfigError, config_path, load_settings
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_privacy(sub)
     exports.add_export(sub)
     exports.add_match(sub)
+    desk.add_web(sub)
     return parser
 
 
