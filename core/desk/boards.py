@@ -103,8 +103,13 @@ async def no_shows(uow: UnitOfWork) -> set[int]:
 async def grid(uow: UnitOfWork, round_key: str | None, *, now: datetime) -> Grid:
     """The meeting grid of one round (the first round when none or an unknown one is asked)."""
     every = await uow.meetings.slots(SlotKind.MEETING)
-    rounds = sorted({s.owner_key for s in every})
-    key = round_key if round_key in rounds else (rounds[0] if rounds else "")
+    first: dict[str, datetime] = {}
+    for s in every:
+        first[s.owner_key] = min(first.get(s.owner_key, s.starts_at), s.starts_at)
+    rounds = sorted(first, key=lambda r: (first[r], r))
+    # Asked for, else the round running or coming next, else the first.
+    running = [s.owner_key for s in sorted(every, key=lambda s: s.starts_at) if s.ends_at > now]
+    key = round_key if round_key in rounds else (running or rounds or [""])[0]
     slots = sorted((s for s in every if s.owner_key == key), key=lambda s: s.starts_at)
     capacity = max((s.capacity for s in slots), default=0)
     out = Grid(key, rounds, slots, list(range(1, capacity + 1)))
