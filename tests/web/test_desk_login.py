@@ -11,7 +11,7 @@ from tests.support.desk import ORGANISER, client, csrf_of, link_path, log_in, se
 
 
 async def test_a_link_opens_a_session_once(make_bot):
-    bot, users, organiser = await seeded(make_bot)
+    bot, _users, organiser = await seeded(make_bot)
     async with client(bot) as http:
         nobody = await http.get("/")
         assert nobody.status_code == 401

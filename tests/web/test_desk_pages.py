@@ -17,7 +17,7 @@ async def logged_in(make_bot):
 
 
 async def test_grid_sheets_and_a_persons_day(make_bot):
-    bot, users, http = await logged_in(make_bot)
+    _bot, _users, http = await logged_in(make_bot)
     async with aclosing(http):
         grid = await http.get("/grid")
         assert grid.status_code == 200
@@ -46,7 +46,7 @@ async def test_grid_sheets_and_a_persons_day(make_bot):
 
 
 async def test_attendees_search_filters_and_hidden_fields(make_bot):
-    bot, users, http = await logged_in(make_bot)
+    bot, _users, http = await logged_in(make_bot)
     hostile = bot.client(7, "Eve")
     await onboard(
         hostile,
@@ -75,7 +75,7 @@ async def test_attendees_search_filters_and_hidden_fields(make_bot):
 
 
 async def test_now_tables_survey_and_exports(make_bot):
-    bot, users, http = await logged_in(make_bot)
+    bot, _users, http = await logged_in(make_bot)
     async with aclosing(http):
         figures = await http.get("/now/figures")
         assert "Requests: 1 sent · 1 accepted" in figures.text
@@ -136,7 +136,7 @@ async def test_no_show_changes_the_figures_and_tells_both(make_bot):
 
 
 async def test_korean_pages(make_bot):
-    bot, users, http = await logged_in(make_bot)
+    _bot, _users, http = await logged_in(make_bot)
     async with aclosing(http):
         page = await http.get("/grid")
         switched = await http.post(
