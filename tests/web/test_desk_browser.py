@@ -92,7 +92,9 @@ async def test_the_desk_in_a_browser(make_bot):
                 async with page.expect_download() as info:
                     await page.click('a[href="/exports/attendees.csv"]')
                 download = await info.value
-                data = Path(await download.path()).read_bytes()
+                saved = out / "attendees.csv"
+                await download.save_as(saved)
+                data = saved.read_bytes()
                 assert data.startswith(b"\xef\xbb\xbf")
                 text = data.decode("utf-8-sig")
                 assert "김지우" in text and "Ji-woo Kim" in text
