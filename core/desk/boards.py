@@ -117,14 +117,18 @@ async def grid(uow: UnitOfWork, round_key: str | None, *, now: datetime) -> Grid
     by_key = {s.key: s for s in slots}
     profiles = await uow.profiles.all_basic()
     missing = await no_shows(uow)
-    for meeting in await uow.meetings.all_meetings():
+    seen: dict[int, Who] = {}
+    for meeting in await uow.meetings.in_slots(list(by_key)):
         slot = by_key.get(meeting.slot_key)
         if slot is None or meeting.id is None:
             continue
+        for p in meeting.people:
+            if p not in seen:
+                seen[p] = who(profiles, p)
         cell = Cell(
             meeting.id,
             meeting.table,
-            tuple(who(profiles, p) for p in meeting.people),
+            tuple(seen[p] for p in meeting.people),
             state_of(meeting, slot, missing, now),
         )
         place = (slot.key, meeting.table)
