@@ -114,7 +114,7 @@ def render(
 def refusal(request: Request, reason: str, status: int = 403) -> HTMLResponse:
     """The plain refusal page (no session, expired or used link, not an organiser)."""
     shared = shared_of(request)
-    log.info("desk refused: %s %s", reason, request.url.path.split("/login/")[0] or "/")
+    log.info("desk refused: %s", reason)
     return render(shared, texts_for(request, shared), "refused.html", status, reason=reason)
 
 
