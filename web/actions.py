@@ -80,7 +80,8 @@ async def language(request: Request) -> Response:
     if session is None or not same_token(session.csrf, str(form.get("csrf", ""))):
         return refusal(request, "csrf")
     back = str(form.get("back", "/"))
-    response = RedirectResponse(back if back.startswith("/") and "//" not in back else "/", 303)
+    local = back.startswith("/") and "//" not in back and "\\" not in back
+    response = RedirectResponse(back if local else "/", 303)
     response.set_cookie(
         LANG_COOKIE,
         chosen if chosen in ("en", "ko") else "en",

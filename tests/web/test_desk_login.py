@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import update
 
 from storage.desk.rows import DeskLinkRow
-from tests.support.desk import ORGANISER, client, csrf_of, link_path, log_in, seeded
+from tests.support.desk import ORGANISER, WEB, client, csrf_of, link_path, log_in, seeded
 
 
 async def test_a_link_opens_a_session_once(make_bot):
@@ -137,3 +137,16 @@ async def test_headers_rate_limit_and_no_tokens_in_logs(make_bot, caplog):
     )
     assert "desk session opened" in logged
     assert token not in logged and token.split(".")[0] not in logged
+
+
+async def test_a_session_ends_after_its_idle_time(make_bot):
+    bot, _users, organiser = await seeded(make_bot, web={**WEB, "idle_minutes": 30})
+    async with client(bot) as http:
+        await log_in(http, await link_path(organiser))
+        for _ in range(3):  # used every 29 minutes: stays open
+            bot.clock.advance(minutes=29)
+            assert (await http.get("/grid")).status_code == 200
+        bot.clock.advance(minutes=31)
+        idle = await http.get("/grid")
+        assert idle.status_code == 403 and "your session ended" in idle.text
+        assert (await http.get("/grid")).status_code == 403  # the session is gone for good

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import aclosing
 from datetime import UTC, datetime
 
@@ -90,7 +91,12 @@ async def test_now_tables_survey_and_exports(make_bot):
         ):
             page = await http.get(f"/tables/{kind}")
             assert page.status_code == 200 and f"<h1>{title}</h1>" in page.text
-        assert (await http.get("/survey")).status_code == 200
+        survey = await http.get("/survey")
+        assert re.search(r"Finished: 0 of \d+ invited\.", survey.text), survey.text[:3000]
+        assert "how useful were they for finding partners?" in survey.text
+        assert 'src="/survey/charts/survey-matchmaking-useful.png"' in survey.text
+        png = await http.get("/survey/charts/survey-matchmaking-useful.png")
+        assert png.content[:4] == b"\x89PNG"
         exports = await http.get("/exports")
         for kind in (
             "attendees",
