@@ -87,6 +87,14 @@ async def test_the_desk_in_a_browser(make_bot):
                 assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # one A4 page
                 await page.emulate_media(media="screen")
 
+                # The attendee search, in Hangul.
+                await page.goto(base + "/attendees")
+                await page.fill('input[name="q"]', "김지우")
+                await page.click('form.filters button[type="submit"]')
+                await expect(page.locator("#attendees tbody")).to_contain_text("김지우")
+                await expect(page.locator("#attendees tbody")).not_to_contain_text("Anna")
+                assert "김지우" not in page.url and "%EA" not in page.url  # no names in URLs
+
                 # The attendees CSV, with a Korean name intact.
                 await page.goto(base + "/exports")
                 async with page.expect_download() as info:
