@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from storage.desk.rows import DeskLinkRow
+from storage.desk.rows import DeskLinkRow, DeskSessionRow
 from tests.support.desk import ORGANISER, WEB, client, csrf_of, link_path, log_in, seeded
 
 
@@ -150,3 +150,21 @@ async def test_a_session_ends_after_its_idle_time(make_bot):
         idle = await http.get("/grid")
         assert idle.status_code == 403 and "your session ended" in idle.text
         assert (await http.get("/grid")).status_code == 403  # the session is gone for good
+
+
+async def test_an_organiser_who_erases_themselves_leaves_no_session(make_bot):
+    bot, users, _organiser = await seeded(make_bot)
+    anna = users[2]
+    await bot.services.people.add_organiser(anna.user_id, now=bot.clock.now())
+    await bot.services.people.load_organisers()
+    async with client(bot) as http:
+        await log_in(http, await link_path(anna))
+        unused = await link_path(anna)
+        await anna.command("deleteme")
+        await anna.press("🗑 Yes, delete everything")
+        async with bot.uow() as uow:
+            links = await uow.session.execute(select(DeskLinkRow.id))
+            sessions = await uow.session.execute(select(DeskSessionRow.id))
+            assert links.all() == [] and sessions.all() == []
+        assert (await http.get("/grid")).status_code == 403
+        assert (await http.get(unused)).status_code == 403
