@@ -164,7 +164,13 @@ async def table_page(page: Page) -> Response:
     kind = page.request.path_params["kind"]
     header, rows = await page.services.feedback.export(page.organiser, kind)
     sessions = await page.services.programme.views(None) if kind == "waitlists" else []
-    return page.render("table.html", kind=kind, header=header, rows=rows, sessions=sessions)
+    # A broadcast still going out: the page follows its progress by reloading itself.
+    running = "pending" in header and any(
+        row[header.index("pending")] not in ("", "0") for row in rows
+    )
+    return page.render(
+        "table.html", kind=kind, header=header, rows=rows, sessions=sessions, running=running
+    )
 
 
 async def survey(page: Page) -> Response:

@@ -6,6 +6,7 @@ import re
 from contextlib import aclosing
 from datetime import UTC, datetime
 
+from core.outbox.model import OutgoingMessage
 from tests.support.desk import ORGANISER, client, csrf_of, link_path, log_in, seeded
 from tests.support.journeys import onboard
 
@@ -153,3 +154,23 @@ async def test_korean_pages(make_bot):
         assert "미팅 배치표" in korean.text and "예약" in korean.text
         now = await http.get("/")
         assert "지금까지의 매칭 현황" in now.text  # the bot's own /stats text
+
+
+async def test_broadcasts_show_their_progress(make_bot):
+    bot, users, http = await logged_in(make_bot)
+    broadcasts, now = bot.services.outreach.broadcasts, bot.clock.now()
+    draft = await broadcasts.draft(
+        ORGANISER, OutgoingMessage(text="Coffee and <b>cake</b> at 15:00"), now=now
+    )
+    await broadcasts.target(ORGANISER, draft.broadcast.id, "all")
+    await broadcasts.send(ORGANISER, draft.broadcast.id, now=now)
+    async with aclosing(http):
+        going = await http.get("/tables/broadcasts")
+        assert 'id="autoreload"' in going.text and "reloads every 15 seconds" in going.text
+        assert "Coffee and &lt;b&gt;cake&lt;/b&gt; at 15:00" in going.text  # shown as text
+        await bot.dispatch()
+        done = await http.get("/tables/broadcasts")
+        assert 'id="autoreload"' not in done.text
+        row = done.text.split("Coffee and")[1].split("</tr>")[0]
+        assert "<td>3</td><td>3</td><td>0</td><td>0</td><td>0</td>" in row  # all 3 delivered
+    assert users[1].last().text == "Coffee and <b>cake</b> at 15:00"

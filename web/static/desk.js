@@ -43,6 +43,14 @@
   table.addEventListener("input", apply);
 })();
 
+// Pages that follow something running (a broadcast's delivery) reload themselves.
+(function () {
+  var marker = document.getElementById("autoreload");
+  if (!marker) return;
+  var seconds = parseInt(marker.dataset.seconds || "15", 10);
+  setTimeout(function () { window.location.reload(); }, seconds * 1000);
+})();
+
 // Print buttons.
 document.querySelectorAll("button.print").forEach(function (b) {
   b.addEventListener("click", function () { window.print(); });
