@@ -28,6 +28,7 @@ def create_app(services: Services, desk: Desk, config: DeskConfig | None = None)
         Route("/charts/{name}", page(pages.chart)),
         Route("/grid", page(pages.grid)),
         Route("/grid/{round}/table/{table:int}", page(pages.table_sheet)),
+        Route("/grid/{round}/tables", page(pages.all_sheets)),
         Route("/people/{ref}", page(pages.person)),
         Route("/people/{ref}/day", page(pages.person_day)),
         Route("/attendees", page(pages.attendees), methods=["GET", "POST"]),

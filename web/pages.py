@@ -89,6 +89,14 @@ async def table_sheet(page: Page) -> Response:
     return page.render("table_sheet.html", grid=board, table=table)
 
 
+async def all_sheets(page: Page) -> Response:
+    """Every table's sheet of a round, one A4 page each, to print in one go."""
+    board = await page.shared.desk.grid(
+        page.organiser, page.request.path_params["round"], now=page.services.clock.now()
+    )
+    return page.render("table_sheets.html", grid=board)
+
+
 async def person_day(page: Page) -> Response:
     """One person's day to print: meetings with table, consultations, sessions (one A4 page)."""
     desk = page.shared.desk

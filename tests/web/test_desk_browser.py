@@ -87,6 +87,15 @@ async def test_the_desk_in_a_browser(make_bot):
                 assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # one A4 page
                 await page.emulate_media(media="screen")
 
+                # Every table's sheet at once: one A4 page per table.
+                await page.goto(base + "/grid")
+                await page.click("#all-sheets")
+                await expect(page.locator("#sheets section.sheet")).to_have_count(15)
+                await page.emulate_media(media="print")
+                sheets = await page.pdf(format="A4")
+                assert len(re.findall(rb"/Type\s*/Page[^s]", sheets)) == 15
+                await page.emulate_media(media="screen")
+
                 # The attendee search, in Hangul.
                 await page.goto(base + "/attendees")
                 await page.fill('input[name="q"]', "김지우")

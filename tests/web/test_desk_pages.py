@@ -32,12 +32,15 @@ async def test_grid_sheets_and_a_persons_day(make_bot):
         assert "Anna de Vries" in cells[1 + filled[0]] and "booked" in cells[1 + filled[0]]
         assert "Korea Institute of Science and Technology" in cells[1 + filled[0]]
 
-        round_key = grid.text.split('href="/grid/')[1].split("/table/")[0]
+        round_key = re.search(r'href="/grid/([^/"]+)/table/', grid.text)[1]
         sheet = await http.get(f"/grid/{round_key}/table/1")
         assert sheet.status_code == 200 and "Table 1" in sheet.text
         assert "Ji-woo Kim" in sheet.text and "10:20" in sheet.text
         assert "/static/print.css" in sheet.text
         assert (await http.get(f"/grid/{round_key}/table/9999")).status_code == 404
+        every = await http.get(f"/grid/{round_key}/tables")
+        assert every.text.count('<section class="sheet">') == 15
+        assert every.text.count("Ji-woo Kim") == 1
 
         ref = cells[1 + filled[0]].split('href="/people/')[1].split('"')[0]
         day = await http.get(f"/people/{ref}/day")
