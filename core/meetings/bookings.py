@@ -14,6 +14,7 @@ from core.meetings.messages import (
 )
 from core.meetings.model import (
     BookingError,
+    Meeting,
     MeetingStatus,
     RequestStatus,
     Schedule,
@@ -21,12 +22,23 @@ from core.meetings.model import (
     SlotKind,
     first_free_table,
 )
+from core.meetings.ports import UnitOfWork
 from core.meetings.setup import UseCases
 from core.meetings.slots import Booked, common_free_slots, live_meeting_of
 from core.outbox.delivery import enqueue
 from core.outbox.model import OutgoingMessage, dt
 from core.people.access import require_person
 from core.reference.errors import NotFound
+
+
+async def _free(uow: UnitOfWork, meeting: Meeting, slot: Slot, now: datetime) -> None:
+    """Cancel a meeting that has not started (in the chat or at the desk): the table is free
+    again and its reminders and "how did it go?" questions go with it."""
+    if slot.starts_at <= now:
+        raise BookingError(reason="past")
+    await uow.meetings.cancel_meeting(meeting, now)
+    assert meeting.id is not None
+    await forget_follow_ups(uow, meeting.id)
 
 
 class Bookings(UseCases):
@@ -67,11 +79,7 @@ class Bookings(UseCases):
             meeting = await live_meeting_of(uow, meeting_id, by_id)
             slot = await uow.meetings.get_slot(meeting.slot_key)
             assert slot is not None
-            if slot.starts_at <= now:
-                raise BookingError(reason="past")
-            await uow.meetings.cancel_meeting(meeting, now)
-            assert meeting.id is not None
-            await forget_follow_ups(uow, meeting.id)
+            await _free(uow, meeting, slot, now)
             my_name = await name_of(uow, by_id)
             ics = self.ics(meeting, slot, "CANCEL", my_name, now)
             message = OutgoingMessage(
@@ -95,11 +103,8 @@ class Bookings(UseCases):
                 raise BookingError(reason="closed", status=str(meeting.status))
             slot = await uow.meetings.get_slot(meeting.slot_key)
             assert slot is not None
-            if slot.starts_at <= now:
-                raise BookingError(reason="past")
-            await uow.meetings.cancel_meeting(meeting, now)
+            await _free(uow, meeting, slot, now)
             assert meeting.id is not None
-            await forget_follow_ups(uow, meeting.id)
             names = {p: await name_of(uow, p) for p in meeting.people}
             for person in meeting.people:
                 other = ", ".join(names[p] for p in meeting.people if p != person)
