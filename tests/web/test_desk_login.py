@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy import select, update
@@ -168,3 +169,16 @@ async def test_an_organiser_who_erases_themselves_leaves_no_session(make_bot):
             assert links.all() == [] and sessions.all() == []
         assert (await http.get("/grid")).status_code == 403
         assert (await http.get(unused)).status_code == 403
+
+
+async def test_two_browsers_racing_with_one_link_open_one_session(make_bot):
+    bot, _users, organiser = await seeded(make_bot)
+    token = (await link_path(organiser)).rsplit("/", 1)[1]
+    async with client(bot) as first, client(bot) as second:
+        answers = await asyncio.gather(
+            first.post("/login", data={"token": token}),
+            second.post("/login", data={"token": token}),
+        )
+    assert sorted(a.status_code for a in answers) == [303, 403]
+    async with bot.uow() as uow:
+        assert len((await uow.session.execute(select(DeskSessionRow.id))).all()) == 1
