@@ -23,6 +23,7 @@ from bot.send_limits import SendLimits
 from bot.sending import SendScheduler
 from bot.turn_taking import PersonByPerson
 from core.consortia.door import Consortia
+from core.desk.door import Desk
 from core.event.door import EventSetup
 from core.feedback.door import Feedback
 from core.matching import MatchPreferences
@@ -47,6 +48,7 @@ from handlers.consortia import chat as consortia_chat
 from handlers.consortia import exports as consortia_exports
 from handlers.consortia import members as consortia_members
 from handlers.context import LANGUAGES_KEY, SERVICES_KEY, BotContext, LanguageMemory
+from handlers.desk import dashboard
 from handlers.feedback import exports, followup, results, stats
 from handlers.feedback import survey as feedback
 from handlers.flood import slow_down_answer
@@ -70,6 +72,8 @@ DISPATCHER_KEY = "outbox_dispatcher"
 UOW_KEY = "unit_of_work"
 ENGINE_KEY = "engine"
 SCHEDULER_KEY = "send_scheduler"
+#: The web desk's server and task, when [web] enabled = true.
+DESK_KEY = "desk_server"
 
 
 def register_handlers(app: ForumApp) -> None:
@@ -89,6 +93,8 @@ def register_handlers(app: ForumApp) -> None:
     app.add_handlers(registrations.handlers())
     # Feedback for organisers: /export and its buttons, /stats, /survey_results.
     app.add_handlers([*exports.handlers(), *stats.handlers(), *results.handlers()])
+    # The organisers' web desk: /dashboard sends a one-time login link.
+    app.add_handlers(dashboard.handlers())
     # The schedule builder: /schedule and its Apply button (organisers, re-checked in core).
     app.add_handlers(schedule.handlers())
     # Typed text goes to the person's one open prompt (handlers/prompts.py): each flow that
@@ -170,6 +176,14 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
         calendars=Calendars(uow, event_name=settings.event.name, timezone=settings.event.timezone),
     )
     consortia = Consortia(uow, matchmaker, policy)
+    secret = settings.web.secret.get_secret_value().strip() if settings.web.secret else ""
+    desk = Desk(
+        uow,
+        policy,
+        meetings,
+        secret=secret if len(secret) >= 16 else None,
+        idle=timedelta(minutes=settings.web.idle_minutes),
+    )
     return Services(
         clock=clock,
         policy=policy,
@@ -201,6 +215,8 @@ def build_services(settings: Settings, uow: SqlUnitOfWorkFactory, clock: Clock) 
         privacy_contact=settings.privacy.contact,
         retention_days=settings.privacy.retention_days,
         survey_charts=render_survey_charts,
+        desk=desk,
+        desk_url=settings.web.public_url if desk.login.secret else "",
     )
 
 
@@ -305,6 +321,10 @@ async def _post_init(app: ForumApp) -> None:
     services: Services = app.bot_data[SERVICES_KEY]
     if app.bot_data.get("start_dispatcher_job") and app.job_queue is not None:
         schedule_jobs(app.job_queue, JobData(services, settings, dispatcher))
+    if settings.web.enabled:
+        from bot.desk import start_desk
+
+        app.bot_data[DESK_KEY] = await start_desk(settings, services)
     if app.bot_data.get("freeze_heap"):
         freeze_startup_heap()
 
@@ -325,6 +345,11 @@ async def _post_stop(app: ForumApp) -> None:
 
 
 async def _post_shutdown(app: ForumApp) -> None:
+    desk = app.bot_data.pop(DESK_KEY, None)
+    if desk is not None:
+        from web.serve import stop
+
+        await stop(*desk)
     await _post_stop(app)  # if the app never ran, nothing stopped the outbox yet
     engine = app.bot_data.get(ENGINE_KEY)
     if engine is not None:

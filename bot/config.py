@@ -158,6 +158,34 @@ class PrivacySettings(_Section):
     retention_days: int = Field(default=180, ge=1)
 
 
+class WebSettings(_Section):
+    """The organisers' desk: a web dashboard served by the bot or by `forumbot web`."""
+
+    #: Serve the desk from the bot process too (`forumbot web` serves it on its own anyway).
+    enabled: bool = False
+    #: Address and port to listen on; put a TLS proxy in front for anything but localhost.
+    listen: str = Field(default="127.0.0.1:8080", pattern=r"^[^\s:]+:\d{1,5}$")
+    #: The address organisers open, used in login links; https makes the cookie Secure.
+    public_url: str = Field(default="http://127.0.0.1:8080", pattern=r"^https?://\S+$")
+    #: Signs login links and page references; set it (or FORUMBOT_WEB__SECRET) to a long random
+    #: string, the same for the bot and `forumbot web`. Required when the desk runs.
+    secret: SecretStr | None = None
+    #: Minutes without a request after which a session ends.
+    idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    #: Login attempts allowed per client address and minute.
+    login_attempts_per_minute: int = Field(default=10, ge=1, le=1000)
+
+    @property
+    def host(self) -> str:
+        """The listen address without its port."""
+        return self.listen.rsplit(":", 1)[0]
+
+    @property
+    def port(self) -> int:
+        """The listen port."""
+        return int(self.listen.rsplit(":", 1)[1])
+
+
 class Settings(BaseSettings):
     """All forumbot settings; see config.example.toml for each key."""
 
@@ -180,6 +208,7 @@ class Settings(BaseSettings):
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     feedback: FeedbackSettings = Field(default_factory=FeedbackSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -230,7 +259,7 @@ def load_settings(path: Path | None) -> Settings:
             secret = (
                 len(loc) == 1
                 or loc[0] in ("telegram", "database")
-                or any(word in key for word in ("token", "url", "password"))
+                or any(word in key for word in ("token", "url", "password", "secret"))
             )
             got = "" if secret else f" (got {err.get('input')!r})"
             msg = f"'{key}'{where}: {err['msg']}{got}"
@@ -259,3 +288,15 @@ def require_token(settings: Settings) -> str:
             "or in the FORUMBOT_TELEGRAM__TOKEN environment variable"
         )
     return token.strip()
+
+
+def require_web_secret(settings: Settings) -> str:
+    """The desk's signing secret, or a ConfigError that says how to set one."""
+    secret = settings.web.secret.get_secret_value().strip() if settings.web.secret else ""
+    if len(secret) < 16:
+        raise ConfigError(
+            "'web.secret' is missing or shorter than 16 characters: set it in config.toml under "
+            '[web] secret = "..." or in FORUMBOT_WEB__SECRET (e.g. the output of '
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+        )
+    return secret

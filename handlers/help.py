@@ -50,6 +50,7 @@ ORGANISER_COMMANDS: tuple[str, ...] = (
     "schedule",
     "waitlist",
     "export",
+    "dashboard",
 )
 
 

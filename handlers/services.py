@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from core.consortia.door import Consortia
+from core.desk.door import Desk
 from core.event.door import EventSetup
 from core.feedback.door import Feedback
 from core.feedback.stats import Stats
@@ -59,6 +60,10 @@ class Services:
     charts: Callable[[Stats, str], list[tuple[str, bytes]]] = lambda _s, _tz: []
     #: Renders one PNG per survey question, as (filename, bytes).
     survey_charts: Callable[[Results, str], list[tuple[str, bytes]]] = lambda _r, _l: []
+    #: The organisers' web desk (login links, its pages' reads and actions).
+    desk: Desk | None = None
+    #: The desk's public address (web.public_url), for the /dashboard links.
+    desk_url: str = ""
     #: Asks the outbox dispatcher to run soon (after a use case enqueued something).
     wake_outbox: Callable[[], None] = lambda: None
 

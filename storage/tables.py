@@ -2,6 +2,7 @@
 
 from storage import changes
 from storage.consortia import rows as consortia_rows
+from storage.desk import rows as desk_rows
 from storage.feedback import rows as feedback_rows
 from storage.meetings import rows as meetings_rows
 from storage.outbox import rows as outbox_rows
@@ -20,4 +21,5 @@ FEATURE_TABLES = (
     feedback_rows,
     consortia_rows,
     changes,
+    desk_rows,
 )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.changes import SqlChanges
 from storage.consortia.repository import SqlConsortia
+from storage.desk.repository import SqlDesk
 from storage.feedback.repositories import SqlFollowUps, SqlSurvey
 from storage.meetings.outcomes import SqlOutcomes
 from storage.meetings.repository import SqlMeetings
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
     privacy: SqlPrivacy
     consortia: SqlConsortia
     changes: SqlChanges
+    desk: SqlDesk
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -74,6 +76,7 @@ class SqlUnitOfWork:
         self.privacy = SqlPrivacy(s)
         self.consortia = SqlConsortia(s)
         self.changes = SqlChanges(s)
+        self.desk = SqlDesk(s)
         return self
 
     async def __aexit__(

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import TelegramError
 
-from bot.cli import exports, operate, people, programme
+from bot.cli import exports, operate, people, programme, web
 from bot.cli.common import Command, fail
 from bot.config import ConfigError, config_path, load_settings
 from bot.logs import setup_logging
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_privacy(sub)
     exports.add_export(sub)
     exports.add_match(sub)
+    web.add_web(sub)
     return parser
 
 

@@ -82,4 +82,12 @@ def config_check(settings: Settings, _args: argparse.Namespace) -> int:
     print(f"  access.mode: {settings.access.mode}")
     print(f"  i18n.default_language: {settings.i18n.default_language}")
     print(f"  outbox.max_per_second: {settings.outbox.max_per_second:g}")
+    web = settings.web
+    secret = (
+        "set"
+        if web.secret and len(web.secret.get_secret_value().strip()) >= 16
+        else ("MISSING (needed for the desk)")
+    )
+    served = "served by the bot" if web.enabled else "off in the bot (`forumbot web` serves it)"
+    print(f"  web: {served}, listen {web.listen}, {web.public_url}, secret {secret}")
     return 0

@@ -14,6 +14,7 @@ from core.meetings.messages import (
 )
 from core.meetings.model import (
     BookingError,
+    Meeting,
     MeetingStatus,
     RequestStatus,
     Schedule,
@@ -21,11 +22,23 @@ from core.meetings.model import (
     SlotKind,
     first_free_table,
 )
+from core.meetings.ports import UnitOfWork
 from core.meetings.setup import UseCases
 from core.meetings.slots import Booked, common_free_slots, live_meeting_of
+from core.outbox.delivery import enqueue
 from core.outbox.model import OutgoingMessage, dt
 from core.people.access import require_person
 from core.reference.errors import NotFound
+
+
+async def _free(uow: UnitOfWork, meeting: Meeting, slot: Slot, now: datetime) -> None:
+    """Cancel a meeting that has not started (in the chat or at the desk): the table is free
+    again and its reminders and "how did it go?" questions go with it."""
+    if slot.starts_at <= now:
+        raise BookingError(reason="past")
+    await uow.meetings.cancel_meeting(meeting, now)
+    assert meeting.id is not None
+    await forget_follow_ups(uow, meeting.id)
 
 
 class Bookings(UseCases):
@@ -66,11 +79,7 @@ class Bookings(UseCases):
             meeting = await live_meeting_of(uow, meeting_id, by_id)
             slot = await uow.meetings.get_slot(meeting.slot_key)
             assert slot is not None
-            if slot.starts_at <= now:
-                raise BookingError(reason="past")
-            await uow.meetings.cancel_meeting(meeting, now)
-            assert meeting.id is not None
-            await forget_follow_ups(uow, meeting.id)
+            await _free(uow, meeting, slot, now)
             my_name = await name_of(uow, by_id)
             ics = self.ics(meeting, slot, "CANCEL", my_name, now)
             message = OutgoingMessage(
@@ -82,6 +91,39 @@ class Bookings(UseCases):
             others = ", ".join([await name_of(uow, p) for p in meeting.people if p != by_id])
             await uow.commit()
             return Booked(meeting, slot, self.ics(meeting, slot, "CANCEL", others, now), others)
+
+    async def cancel_at_desk(self, meeting_id: int, *, now: datetime) -> Booked:
+        """The organisers cancel a meeting at the desk (core/desk checked who asks): the slot is
+        freed like a cancel in the chat, and everyone in it gets the cancelled .ics."""
+        async with self.uow() as uow:
+            meeting = await uow.meetings.get_meeting(meeting_id)
+            if meeting is None:
+                raise NotFound(what="meeting")
+            if meeting.status is not MeetingStatus.BOOKED:
+                raise BookingError(reason="closed", status=str(meeting.status))
+            slot = await uow.meetings.get_slot(meeting.slot_key)
+            assert slot is not None
+            await _free(uow, meeting, slot, now)
+            assert meeting.id is not None
+            names = {p: await name_of(uow, p) for p in meeting.people}
+            for person in meeting.people:
+                other = ", ".join(names[p] for p in meeting.people if p != person)
+                ics = self.ics(meeting, slot, "CANCEL", other, now)
+                await enqueue(
+                    uow,
+                    recipient_id=person,
+                    message=OutgoingMessage(
+                        key="desk.told.cancelled",
+                        params={"name": other, "when": dt(slot.starts_at)},
+                        attachment=ics_attachment(ics, f"meeting-{meeting.id}-cancelled.ics"),
+                    ),
+                    due_at=now,
+                    dedupe_key=f"meeting:{meeting.id}:s{meeting.sequence}:{person}",
+                    now=now,
+                )
+            everyone = " · ".join(names.values())
+            await uow.commit()
+            return Booked(meeting, slot, self.ics(meeting, slot, "CANCEL", everyone, now), everyone)
 
     async def running_late(self, meeting_id: int, by_id: int, *, now: datetime) -> bool:
         """Tell the others that I am running late (once per meeting); False if already told."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from core.meetings.model import Meeting, SlotKind
+from core.meetings.model import BookingError, Meeting, MeetingStatus, SlotKind
 from core.meetings.ports import UnitOfWork, UowFactory
 from core.outbox.delivery import enqueue
-from core.outbox.model import Action, OutgoingMessage
+from core.outbox.model import Action, OutgoingMessage, dt
 from core.people.access import require_person
 from core.people.profile import clean_text
+from core.people.visibility import name_seen
 from core.reference.errors import NotAllowed, NotFound
 
 #: When the question goes out after the meeting's end.
@@ -94,6 +95,44 @@ class Outcomes:
                 raise NotAllowed()
             await uow.outcomes.save(meeting_id, person, outcome.value, comment, now)
             await uow.commit()
+
+    async def mark_no_show(self, meeting_id: int, *, now: datetime) -> bool:
+        """The organisers record at the desk (core/desk checked who asks) that a meeting did not
+        take place: stored as everyone's outcome, and both people are told. False when it was
+        marked so already."""
+        async with self.uow() as uow:
+            meeting = await uow.meetings.get_meeting(meeting_id)
+            if meeting is None or meeting.kind is not SlotKind.MEETING:
+                raise NotFound(what="meeting")
+            if meeting.status is not MeetingStatus.BOOKED:
+                raise BookingError(reason="closed", status=str(meeting.status))
+            slot = await uow.meetings.get_slot(meeting.slot_key)
+            assert slot is not None and meeting.id is not None
+            if slot.starts_at > now:
+                raise BookingError(reason="not_started")
+            answers = [await uow.outcomes.get(meeting_id, p) for p in meeting.people]
+            if all(a is not None and a[0] == Outcome.NO_SHOW.value for a in answers):
+                return False
+            names = {p: name_seen(await uow.profiles.get(p)) for p in meeting.people}
+            for person, answer in zip(meeting.people, answers, strict=True):
+                comment = answer[1] if answer else None
+                await uow.outcomes.save(meeting_id, person, Outcome.NO_SHOW.value, comment, now)
+                other = ", ".join(names[p] for p in meeting.people if p != person)
+                await enqueue(
+                    uow,
+                    recipient_id=person,
+                    message=OutgoingMessage(
+                        key="desk.told.no_show",
+                        params={"name": other, "when": dt(slot.starts_at)},
+                    ),
+                    due_at=now,
+                    dedupe_key=f"desk-no-show:{meeting_id}:{person}",
+                    now=now,
+                )
+            # The "how did it go?" question is answered already.
+            await forget(uow, meeting_id)
+            await uow.commit()
+            return True
 
     async def may_comment(self, meeting_id: int, person: int) -> None:
         """A comment belongs to an answer the person gave; anyone else is refused."""

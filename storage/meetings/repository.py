@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -309,8 +309,41 @@ class SqlMeetings:
         return [_request(r) for r in rows]
 
     async def all_meetings(self) -> list[Meeting]:
-        rows = await self.s.scalars(select(MeetingRow).order_by(MeetingRow.id))
-        return [await self._meeting(r) for r in rows]
+        rows = list(await self.s.scalars(select(MeetingRow).order_by(MeetingRow.id)))
+        people = await self._people_of()
+        return [self._with(r, people.get(r.id, ())) for r in rows]
+
+    async def in_slots(self, slot_keys: list[str]) -> list[Meeting]:
+        """Every meeting (cancelled too) in these slots, people included, in two queries."""
+        if not slot_keys:
+            return []
+        rows = list(
+            await self.s.scalars(
+                select(MeetingRow).where(MeetingRow.slot_key.in_(slot_keys)).order_by(MeetingRow.id)
+            )
+        )
+        people = await self._people_of(MeetingPersonRow.slot_key.in_(slot_keys))
+        return [self._with(r, people.get(r.id, ())) for r in rows]
+
+    async def _people_of(self, *where: ColumnElement[bool]) -> dict[int, tuple[int, ...]]:
+        found: dict[int, list[int]] = {}
+        for row in await self.s.scalars(select(MeetingPersonRow).where(*where)):
+            found.setdefault(row.meeting_id, []).append(row.telegram_id)
+        return {m: tuple(sorted(p)) for m, p in found.items()}
+
+    @staticmethod
+    def _with(row: MeetingRow, people: tuple[int, ...]) -> Meeting:
+        return Meeting(
+            row.id,
+            SlotKind(row.kind),
+            row.slot_key,
+            row.table_no,
+            people,
+            MeetingStatus(row.status),
+            row.sequence,
+            row.request_id,
+            row.created_at,
+        )
 
     async def requests_of(self, person: int) -> list[MeetingRequest]:
         rows = await self.s.scalars(

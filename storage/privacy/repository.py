@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.outbox.model import Status
 from core.privacy.ports import Someone
 from storage.base import Base
+from storage.desk.rows import DeskLinkRow, DeskSessionRow
 from storage.feedback.rows import FollowUpRow, SurveyAnswerRow
 from storage.meetings.rows import MeetingRequestRow
 from storage.outbox.rows import OutboxRowModel
@@ -179,6 +180,9 @@ class SqlPrivacy:
             (InterestRow, (InterestRow.actor_id, InterestRow.target_id)),
             (ImpressionRow, (ImpressionRow.viewer_id, ImpressionRow.target_id)),
             (MeetingRequestRow, (MeetingRequestRow.from_id, MeetingRequestRow.to_id)),
+            # An organiser who erases themselves leaves no way into the desk behind.
+            (DeskLinkRow, (DeskLinkRow.telegram_id,)),
+            (DeskSessionRow, (DeskSessionRow.telegram_id,)),
         ):
             await self.s.execute(delete(model).where(or_(*(c == person for c in columns))))
         await self.s.execute(delete(PersonRow).where(PersonRow.telegram_id == person))

@@ -49,6 +49,8 @@ default_language = "ko"
         "access.mode: invite",
         "i18n.default_language: ko",
         "outbox.max_per_second: 25",
+        "web: off in the bot (`forumbot web` serves it), listen 127.0.0.1:8080, "
+        "http://127.0.0.1:8080, secret MISSING (needed for the desk)",
     ):
         assert expected in lines
     assert TOKEN not in out
