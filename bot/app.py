@@ -1,4 +1,4 @@
-"""The composition root: settings in, a ready Application out; handlers registered in order."""
+"""The composition root: settings in, a ready Application out (handlers in `handler_order`)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.charts import render_charts, render_survey_charts
 from bot.clock import SystemClock, Timer
 from bot.config import Settings, require_token
 from bot.dispatcher import OutboxDispatcher
+from bot.handler_order import register_handlers
 from bot.jobs import JobData, schedule_jobs
 from bot.orcid import HttpOrcidRecords
 from bot.send_limits import SendLimits
@@ -42,23 +43,10 @@ from core.privacy.door import Privacy
 from core.programme.calendar import Calendars
 from core.programme.door import Programme
 from core.schedule.door import Schedule
-from handlers import help as help_
-from handlers import meetings
-from handlers.consortia import chat as consortia_chat
-from handlers.consortia import exports as consortia_exports
-from handlers.consortia import members as consortia_members
 from handlers.context import LANGUAGES_KEY, SERVICES_KEY, BotContext, LanguageMemory
-from handlers.desk import dashboard
-from handlers.feedback import exports, followup, results, stats
-from handlers.feedback import survey as feedback
+from handlers.feedback import exports
 from handlers.flood import slow_down_answer
 from handlers.help import bot_commands, menu_language_code, menu_languages, set_organiser_menu
-from handlers.outreach import broadcast
-from handlers.partners import cards as partners
-from handlers.people import orcid, profile, registrations, search, start
-from handlers.privacy import rights as privacy
-from handlers.programme import agenda, calendar
-from handlers.schedule import builder as schedule
 from handlers.services import Services
 from storage.engine import create_engine, session_factory
 from storage.uow import SqlUnitOfWorkFactory
@@ -74,66 +62,6 @@ ENGINE_KEY = "engine"
 SCHEDULER_KEY = "send_scheduler"
 #: The web desk's server and task, when [web] enabled = true.
 DESK_KEY = "desk_server"
-
-
-def register_handlers(app: ForumApp) -> None:
-    """Order matters: commands and buttons first, then typed answers, then the fallbacks."""
-    # Onboarding: /start with invite payloads, consent buttons, /language.
-    app.add_handlers(start.handlers())
-    # Profile: /profile, /cancel and the pf:* buttons.
-    app.add_handlers(profile.handlers())
-    # Partner suggestions: /partners, /saved and the pt:* buttons.
-    app.add_handlers(partners.handlers())
-    # Meetings: /meetings, /availability, /consult, /desk and the request/booking buttons.
-    app.add_handlers(meetings.handlers())
-    # The programme: /agenda with subscribe and sign-up buttons, /waitlist for organisers.
-    app.add_handlers(agenda.handlers())
-    # Organisers' people tools: /find, and a registration CSV sent in the chat with its button.
-    app.add_handlers(search.handlers())
-    app.add_handlers(registrations.handlers())
-    # Feedback for organisers: /export and its buttons, /stats, /survey_results.
-    app.add_handlers([*exports.handlers(), *stats.handlers(), *results.handlers()])
-    # The organisers' web desk: /dashboard sends a one-time login link.
-    app.add_handlers(dashboard.handlers())
-    # The schedule builder: /schedule and its Apply button (organisers, re-checked in core).
-    app.add_handlers(schedule.handlers())
-    # Typed text goes to the person's one open prompt (handlers/prompts.py): each flow that
-    # waits for text reads messages in its own group before everything else (groups -6 to -1,
-    # in any order: only the open prompt's flow takes the message), then the profile answers.
-    # Broadcasts: /broadcast, /broadcasts and their buttons; the composed message (group -2).
-    app.add_handlers(broadcast.handlers())
-    app.add_handlers(broadcast.compose_handlers(), group=-2)
-    # The survey (typed answers: group -4) and follow-up; after-meeting outcome questions with
-    # their comment (group -3).
-    app.add_handlers(feedback.handlers())
-    # The survey (/feedback) and the follow-up's buttons.
-    app.add_handlers(followup.handlers())
-    app.add_handlers(meetings.outcome_handlers())
-    app.add_handlers(meetings.comment_handlers(), group=-3)
-    app.add_handlers(feedback.survey_text_handlers(), group=-4)
-    # A note being typed for a meeting request (group -1).
-    app.add_handlers(meetings.note_handlers(), group=-1)
-    # /profile → Import from ORCID: its buttons, and the typed iD (group -5).
-    app.add_handlers(orcid.handlers())
-    app.add_handlers(orcid.text_handlers(), group=-5)
-    # /calendar: one .ics with the person's meetings and sessions.
-    app.add_handlers(calendar.handlers())
-    # Consortium building: /consortium, its card's buttons; typed answers (group -6: a group
-    # runs only its first matching handler, so each prompt's text flow needs its own).
-    app.add_handlers(consortia_chat.handlers())
-    app.add_handlers(consortia_members.handlers())
-    app.add_handlers(consortia_exports.handlers())
-    app.add_handlers(consortia_chat.text_handlers(), group=-6)
-    # Privacy: /privacy, /mydata, /deleteme.
-    app.add_handlers(privacy.handlers())
-    # /help.
-    app.add_handlers(help_.handlers())
-    # Typed answers to the open profile question (text, then anything else), in group 0.
-    app.add_handlers(profile.answer_handlers())
-    # Unknown commands get a hint to /help.
-    app.add_handlers(help_.fallback_handlers())
-    # One polite error handler for everything.
-    app.add_error_handler(help_.on_error)
 
 
 def match_settings(settings: Settings) -> MatchSettings:
