@@ -19,34 +19,7 @@ async def now_page(page: Page) -> Response:
 async def figures_html(page: Page) -> str:
     """The /stats text as HTML, in the reader's language (the same catalogue entry)."""
     overview = await page.services.feedback.stats(page.organiser, now=page.services.clock.now())
-    stats, results = overview.stats, overview.survey
-    collaborations, submitted, planned = overview.followup
-    r = stats.requests
-    survey = (
-        f"{round(100 * results.finished / results.invited)}%"
-        if results is not None and results.invited
-        else "—"
-    )
-    share = "—" if stats.eu_kr_share is None else f"{round(100 * stats.eu_kr_share)}%"
-    return page.t.block(
-        "stats.text",
-        registered=stats.registered,
-        complete=stats.complete,
-        shown=stats.suggestions_shown,
-        sent=r.get("sent", 0),
-        accepted=r.get("accepted", 0),
-        declined=r.get("declined", 0),
-        expired=r.get("expired", 0),
-        booked=stats.booked,
-        held=stats.held,
-        cancelled=stats.cancelled,
-        no_show=stats.no_show,
-        survey=survey,
-        collaborations=collaborations,
-        submitted=submitted,
-        planned=planned,
-        share=share,
-    )
+    return page.t.block("stats.text", **overview.figures())
 
 
 async def figures(page: Page) -> Response:

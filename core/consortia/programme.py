@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from core.reference.countries import all_countries
+
 
 class Pillar(StrEnum):
     """The programme's parts; association may cover only some of them."""
@@ -35,38 +37,9 @@ class ActionType(StrEnum):
     EIC_PATHFINDER = "EIC-PATHFINDER"
 
 
-#: The 27 EU Member States (ISO 3166-1 alpha-2).
-MEMBER_STATES: frozenset[str] = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-    ]
-)
+#: The 27 EU Member States (ISO 3166-1 alpha-2), from the one country list
+#: (tests/core/test_countries.py pins it to the 27).
+MEMBER_STATES: frozenset[str] = frozenset(c.code for c in all_countries() if c.eu)
 
 ALL_PILLARS: frozenset[Pillar] = frozenset(Pillar)
 

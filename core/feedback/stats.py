@@ -42,6 +42,35 @@ class Overview:
     followup: tuple[int, int, int]
     survey: Results | None
 
+    def figures(self) -> dict[str, int | str]:
+        """The values of the "stats.text" message, as the chat and the desk both show them."""
+        stats, results = self.stats, self.survey
+        collaborations, submitted, planned = self.followup
+        r = stats.requests
+        survey = (
+            f"{round(100 * results.finished / results.invited)}%"
+            if results is not None and results.invited
+            else "—"
+        )
+        return {
+            "registered": stats.registered,
+            "complete": stats.complete,
+            "shown": stats.suggestions_shown,
+            "sent": r.get("sent", 0),
+            "accepted": r.get("accepted", 0),
+            "declined": r.get("declined", 0),
+            "expired": r.get("expired", 0),
+            "booked": stats.booked,
+            "held": stats.held,
+            "cancelled": stats.cancelled,
+            "no_show": stats.no_show,
+            "survey": survey,
+            "collaborations": collaborations,
+            "submitted": submitted,
+            "planned": planned,
+            "share": "—" if stats.eu_kr_share is None else f"{round(100 * stats.eu_kr_share)}%",
+        }
+
 
 async def compute(uow: UnitOfWork, *, now: datetime, timezone: str) -> Stats:
     """Counts straight from the data; topic demand and offer from what people seek and offer."""
