@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 from datetime import time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from bot.send_limits import SendLimits
 from bot.sending import SendScheduler
 from bot.turn_taking import PersonByPerson
 from core.consortia.door import Consortia
+from core.consortia.notices import CARD
 from core.event.door import EventSetup
 from core.feedback.door import Feedback
 from core.matching import MatchPreferences
@@ -46,6 +48,7 @@ from handlers import meetings
 from handlers.consortia import chat as consortia_chat
 from handlers.consortia import exports as consortia_exports
 from handlers.consortia import members as consortia_members
+from handlers.consortia.live import deliver_card
 from handlers.context import LANGUAGES_KEY, SERVICES_KEY, BotContext, LanguageMemory
 from handlers.feedback import exports, followup, results, stats
 from handlers.feedback import survey as feedback
@@ -269,6 +272,7 @@ def build_application(
         default_language=settings.i18n.default_language,
         timezone=ZoneInfo(settings.event.timezone),
         paid_broadcasts=settings.outbox.allow_paid_broadcast,
+        live={CARD: partial(deliver_card, services.consortia)},
     )
     app.bot_data[SERVICES_KEY] = services
     app.bot_data[UOW_KEY] = uow

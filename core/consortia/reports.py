@@ -28,6 +28,7 @@ HEADER = [
     "entity_type",
     "pic",
     "affiliated",
+    "affiliated_with",
 ]
 
 
@@ -83,8 +84,10 @@ async def rows(uow: UnitOfWork, now: datetime) -> list[list[str]]:
             "yes" if verdict.eligible else "no",
             "; ".join(verdict.codes()),
         ]
+        parents = {m.telegram_id: m.entity.name for m in consortium.active() if m.entity}
         for member in consortium.active():
             entity = member.entity
+            parent = parents.get(entity.affiliated_with or 0, "") if entity else ""
             out.append(
                 [
                     *head,
@@ -95,6 +98,7 @@ async def rows(uow: UnitOfWork, now: datetime) -> list[list[str]]:
                     entity.kind.value if entity else "",
                     (entity.pic or "") if entity else "",
                     "yes" if entity and entity.affiliated else "no",
+                    parent if entity and entity.affiliated else "",
                 ]
             )
     return out

@@ -149,7 +149,9 @@ def evaluate(
         country = given.country.strip().upper()
         entity = Entity(given.name, country, given.kind, given.pic, given.affiliated)
         if entity.affiliated:
-            notes.append(Condition("affiliated", {"entity": entity.name}))
+            # `with`: the member whose entity it is affiliated with (the chat names that entity).
+            params: dict[str, object] = {"entity": entity.name, "with": given.affiliated_with}
+            notes.append(Condition("affiliated", params))
             continue
         if not _allowed(topic, country, pillar, on):
             notes.append(

@@ -5,20 +5,31 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 
 from telegram import InputFile
 
 from core.consortia.cards import Card
+from core.consortia.model import Entity
 from core.reference.spreadsheet import to_csv
 from handlers.consortia.chat import ERRORS
-from handlers.consortia.render import condition, countries, topic_lines
+from handlers.consortia.render import condition, countries, parent_names, topic_lines
 from handlers.i18n import Translator
 from handlers.people.card import country_name
 from handlers.routes import CONSORTIUM_EXPORT
 from handlers.turns import Handler, Turn, button
 
 _TAG = re.compile(r"<[^>]+>")
-CSV_HEADER = ["role", "name", "entity", "country", "entity_type", "pic", "affiliated"]
+CSV_HEADER = [
+    "role",
+    "name",
+    "entity",
+    "country",
+    "entity_type",
+    "pic",
+    "affiliated",
+    "affiliated_with",
+]
 
 
 def plain(text: str) -> str:
@@ -34,7 +45,8 @@ def markdown(t: Translator, card: Card) -> str:
     lines += ["", f"## {plain(t('consortium.md.idea'))}", "", c.description, ""]
     lines += [f"## {plain(t('consortium.md.members'))}", ""]
     lines.append(plain(t("consortium.md.table_head")))
-    lines.append("|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|")
+    parents = parent_names(c)
     for m in c.active():
         role = plain(
             t(
@@ -51,6 +63,7 @@ def markdown(t: Translator, card: Card) -> str:
             country_name(t, e.country) if e else "—",
             plain(t(f"consortium.kind.{e.kind.value}")) if e else "—",
             (e.pic or "—") if e else "—",
+            affiliation(t, e, parents),
         ]
         lines.append("| " + " | ".join(x.replace("|", "/") for x in cells) + " |")
     lines += ["", f"## {plain(t('consortium.md.verdict'))}", ""]
@@ -65,14 +78,23 @@ def markdown(t: Translator, card: Card) -> str:
         lines.append(plain(t("consortium.card.countries", countries=countries(t, verdict.counted))))
     if verdict.notes:
         lines += ["", plain(t("consortium.verdict.notes"))]
-        lines += [f"- {plain(condition(t, x))}" for x in verdict.notes]
+        parents = parent_names(c)
+        lines += [f"- {plain(condition(t, x, parents))}" for x in verdict.notes]
     lines += ["", f"_{plain(t('consortium.card.guidance'))}_", ""]
     return "\n".join(lines)
 
 
+def affiliation(t: Translator, entity: Entity | None, parents: Mapping[int, str]) -> str:
+    """The entity an affiliated entity belongs with ("yes" when not named), else "—"."""
+    if entity is None or not entity.affiliated:
+        return "—"
+    return parents.get(entity.affiliated_with or 0) or plain(t("consortium.md.affiliated"))
+
+
 def csv_rows(card: Card) -> list[list[str]]:
-    """One row per member: role, name and the legal entity."""
+    """One row per member: role, name and the legal entity (with what it is affiliated with)."""
     c = card.consortium
+    parents = parent_names(c)
     rows = []
     for m in c.active():
         e = m.entity
@@ -85,6 +107,7 @@ def csv_rows(card: Card) -> list[list[str]]:
                 e.kind.value if e else "",
                 (e.pic or "") if e else "",
                 "yes" if e and e.affiliated else "no",
+                parents.get(e.affiliated_with or 0, "") if e and e.affiliated else "",
             ]
         )
     return rows

@@ -3,14 +3,16 @@ invitation, one's own legal entity, and the coordinator's remove / hand over / c
 
 from __future__ import annotations
 
+from core.consortia.cards import parents
 from core.consortia.model import EntityType, MemberStatus
 from handlers.common import Button, clip
 from handlers.consortia.chat import ERRORS, remember_handle, show_card
-from handlers.consortia.render import entity_line, render_gap
+from handlers.consortia.render import entity_line, parent_names, render_gap
 from handlers.i18n import Safe
 from handlers.prompts import Prompt, open_prompt, with_aside
 from handlers.routes import (
     CONSORTIUM_ACCEPT,
+    CONSORTIUM_AFFILIATE,
     CONSORTIUM_AFFILIATED,
     CONSORTIUM_CLOSE,
     CONSORTIUM_DECLINE,
@@ -113,7 +115,9 @@ async def entity_menu(turn: Turn) -> None:
     if mine is None or mine.status is not MemberStatus.MEMBER:
         await turn.reply(t("buttons.not_yours"))
         return
-    affiliated = bool(mine.entity and mine.entity.affiliated)
+    parents = parent_names(card.consortium)
+    entity = mine.entity
+    parent = parents.get(entity.affiliated_with or 0) if entity else None
     kinds = [
         (
             ("✓ " if mine.entity and mine.entity.kind is k else "")
@@ -131,11 +135,9 @@ async def entity_menu(turn: Turn) -> None:
         kinds[3:],
         [
             (
-                t(
-                    "consortium.entity.affiliated_on"
-                    if affiliated
-                    else "consortium.entity.affiliated_off"
-                ),
+                t("consortium.entity.affiliated_on", parent=clip(parent, 60))
+                if parent
+                else t("consortium.entity.affiliated_off"),
                 CONSORTIUM_AFFILIATED.pack(cid),
             )
         ],
@@ -143,7 +145,7 @@ async def entity_menu(turn: Turn) -> None:
     ]
     parts = (
         t("consortium.entity.title"),
-        entity_line(t, mine.entity),
+        entity_line(t, mine.entity, parents),
         "",
         t("consortium.entity.help"),
     )
@@ -176,9 +178,30 @@ async def entity_kind(turn: Turn) -> None:
 
 
 async def affiliated(turn: Turn) -> None:
-    """co:ea:<id>: my entity is (or is no longer) affiliated with another member's."""
+    """co:ea:<id>: with which member's entity mine is affiliated (or none)."""
+    t, cid = turn.t, turn.int_arg()
+    card = await turn.services.consortia.card(turn.user_id, cid, now=turn.now())
+    mine = card.mine
+    if mine is None or mine.status is not MemberStatus.MEMBER:
+        await turn.reply(t("buttons.not_yours"))
+        return
+    current = mine.entity.affiliated_with if mine.entity and mine.entity.affiliated else 0
+    rows: list[list[Button]] = []
+    for member in parents(card.consortium, turn.user_id):
+        assert member.entity is not None
+        label = t("consortium.entity.parent", entity=clip(member.entity.name, 60), name=member.name)
+        mark = "✓ " if member.telegram_id == current else ""
+        rows.append([(f"{mark}{label}", CONSORTIUM_AFFILIATE.pack(cid, member.telegram_id))])
+    none = ("✓ " if not current else "") + t("consortium.entity.independent")
+    rows.append([(none, CONSORTIUM_AFFILIATE.pack(cid, 0))])
+    rows.append(_back(turn, cid))
+    await turn.reply(t("consortium.entity.affiliation"), rows)
+
+
+async def affiliate(turn: Turn) -> None:
+    """co:ew:<id>:<member>: mine is affiliated with that member's entity (0: independent)."""
     card = await turn.services.consortia.set_entity(
-        turn.user_id, turn.int_arg(), now=turn.now(), toggle_affiliated=True
+        turn.user_id, turn.int_arg(0), now=turn.now(), affiliated_with=turn.int_arg(1)
     )
     turn.services.wake_outbox()
     await show_card(turn, card, edit=False, intro=turn.t("consortium.entity.saved"))
@@ -262,6 +285,7 @@ def handlers() -> list[Handler]:
         button(CONSORTIUM_ENTITY_ASK, entity_ask, errors=ERRORS),
         button(CONSORTIUM_ENTITY_KIND, entity_kind, errors=ERRORS),
         button(CONSORTIUM_AFFILIATED, affiliated, errors=ERRORS),
+        button(CONSORTIUM_AFFILIATE, affiliate, errors=ERRORS),
         button(CONSORTIUM_MANAGE, manage, errors=ERRORS),
         button(CONSORTIUM_REMOVE, remove, errors=ERRORS),
         button(CONSORTIUM_HAND_OVER, hand_over, errors=ERRORS),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from core.consortia.cards import Card
 from core.consortia.gap import Gap
-from core.consortia.model import Condition, Entity, MemberStatus, Topic
+from core.consortia.model import Condition, Consortium, Entity, MemberStatus, Topic
 from handlers.common import clip
 from handlers.i18n import Safe, Translator
 from handlers.partners.cards import render_reason
@@ -21,8 +21,14 @@ def countries(t: Translator, codes: Sequence[object]) -> str:
     return t("consortium.list_and", first=", ".join(names[:-1]), last=names[-1])
 
 
-def condition(t: Translator, c: Condition) -> Safe:
-    """One unmet condition or note, in words, with its parameters."""
+def parent_names(consortium: Consortium) -> dict[int, str]:
+    """The members' entities by member, for naming what an entity is affiliated with."""
+    return {m.telegram_id: m.entity.name for m in consortium.active() if m.entity is not None}
+
+
+def condition(t: Translator, c: Condition, parents: Mapping[int, str] | None = None) -> Safe:
+    """One unmet condition or note, in words, with its parameters (`parents`: the members'
+    entities, which an affiliated entity is named with)."""
     p = dict(c.params)
     others = p.get("other_than") or ()
     assert isinstance(others, tuple)
@@ -45,6 +51,9 @@ def condition(t: Translator, c: Condition) -> Safe:
     entity = str(p.get("entity", ""))
     country = country_name(t, str(p.get("country", "")))
     if c.code == "affiliated":
+        parent = (parents or {}).get(int(str(p["with"]))) if p.get("with") else None
+        if parent:
+            return t("consortium.note.affiliated_with", entity=entity, parent=parent)
         return t("consortium.note.affiliated", entity=entity)
     if c.code == "not_allowed":
         return t("consortium.note.not_allowed", entity=entity, country=country)
@@ -77,15 +86,21 @@ def condition(t: Translator, c: Condition) -> Safe:
     return Safe(c.code)
 
 
-def entity_line(t: Translator, entity: Entity | None) -> Safe:
-    """A member's legal entity, or that it is still missing."""
+def entity_line(
+    t: Translator, entity: Entity | None, parents: Mapping[int, str] | None = None
+) -> Safe:
+    """A member's legal entity, or that it is still missing; an affiliated entity says with
+    which member's entity (`parents`)."""
     if entity is None:
         return t("consortium.entity.missing")
     extras = [country_name(t, entity.country), t(f"consortium.kind.{entity.kind.value}")]
     if entity.pic:
         extras.append(f"PIC {entity.pic}")
     line = t("consortium.entity.line", name=entity.name, extras=", ".join(extras))
-    if entity.affiliated:
+    parent = (parents or {}).get(entity.affiliated_with or 0)
+    if parent:
+        line = Safe(f"{line} {t('consortium.entity.affiliated_with', parent=parent)}")
+    elif entity.affiliated:
         line = Safe(f"{line} {t('consortium.entity.affiliated_mark')}")
     return line
 
@@ -112,14 +127,14 @@ def topic_lines(t: Translator, topic: Topic, action: str | None = None) -> list[
 
 def verdict_lines(t: Translator, card: Card) -> list[str]:
     """Eligible ✓, or exactly what is missing; then what did not count and why."""
-    verdict = card.verdict
+    verdict, parents = card.verdict, parent_names(card.consortium)
     lines: list[str] = [
         t("consortium.verdict.eligible" if verdict.eligible else "consortium.verdict.missing")
     ]
     lines += [Safe(f"• {condition(t, c)}") for c in verdict.unmet]
     if verdict.notes:
         lines.append(t("consortium.verdict.notes"))
-        lines += [Safe(f"• {condition(t, c)}") for c in verdict.notes]
+        lines += [Safe(f"• {condition(t, c, parents)}") for c in verdict.notes]
     return lines
 
 
@@ -143,7 +158,7 @@ def render_card(t: Translator, card: Card) -> Safe:
                 "consortium.card.member",
                 role=role,
                 name=member.name,
-                entity=entity_line(t, member.entity),
+                entity=entity_line(t, member.entity, parent_names(c)),
             )
         )
     invited = [m.name for m in c.members if m.status is MemberStatus.INVITED]
