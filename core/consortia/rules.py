@@ -210,6 +210,13 @@ def evaluate(
     return Verdict(not unmet, tuple(unmet), tuple(notes), tuple(eligible_countries))
 
 
+def may_take_part(entity: Entity, action: ActionType, topic: Topic, on: date) -> bool:
+    """The topic lets the entity's country take part (Regulation 2021/695 Art. 22(5)), whatever
+    it counts for."""
+    pillar = topic.pillar or default_pillar(action)
+    return _allowed(topic, entity.country.strip().upper(), pillar, on)
+
+
 def would_help(
     entities: Sequence[Entity],
     candidate: Entity,

@@ -9,16 +9,20 @@ from core.consortia.gap import Gap
 from core.consortia.model import Condition, Consortium, Entity, MemberStatus, Topic
 from handlers.common import clip
 from handlers.i18n import Safe, Translator
-from handlers.partners.cards import render_reason
+from handlers.partners.cards import render_reason, topic_label
 from handlers.people.card import country_name
+
+
+def joined(t: Translator, names: Sequence[str]) -> str:
+    """Names joined as the language joins a list ("A, B and C" / "A, B, C")."""
+    if len(names) <= 1:
+        return "".join(names)
+    return t("consortium.list_and", first=", ".join(names[:-1]), last=names[-1])
 
 
 def countries(t: Translator, codes: Sequence[object]) -> str:
     """Country names joined as the language joins a list ("DE and NL" / "독일, 네덜란드")."""
-    names = sorted(country_name(t, str(c)) for c in codes)
-    if len(names) <= 1:
-        return "".join(names)
-    return t("consortium.list_and", first=", ".join(names[:-1]), last=names[-1])
+    return joined(t, sorted(country_name(t, str(c)) for c in codes))
 
 
 def parent_names(consortium: Consortium) -> dict[int, str]:
@@ -173,9 +177,14 @@ def render_card(t: Translator, card: Card) -> Safe:
     return Safe("\n".join(lines))
 
 
+def term_names(t: Translator, term_ids: Sequence[str]) -> str:
+    """Taxonomy terms in the reader's language, joined as the language joins a list."""
+    return joined(t, [topic_label(t, term_id) for term_id in term_ids])
+
+
 def render_gap(t: Translator, gaps: Sequence[Gap]) -> Safe:
     """The people who would fill the gap, each with their entity and the engine's reasons."""
-    stronger = bool(gaps) and gaps[0].adds != "eligibility"
+    stronger = bool(gaps) and gaps[0].stronger
     lines: list[str] = [t("consortium.gap.stronger" if stronger else "consortium.gap.title")]
     for gap in gaps:
         name = gap.profile.full_name or "?"
@@ -189,6 +198,8 @@ def render_gap(t: Translator, gaps: Sequence[Gap]) -> Safe:
             lines.append(
                 t("consortium.gap.adds_sector", kind=t(f"consortium.kind.{gap.entity.kind.value}"))
             )
+        if gap.brings:
+            lines.append(t("consortium.gap.adds_expertise", terms=term_names(t, gap.brings)))
         reasons = [r for r in (render_reason(t, x, name) for x in gap.suggestion.reasons) if r]
         lines += [Safe(f"  • {r}") for r in reasons[:3]]
     return Safe("\n".join(lines))

@@ -25,6 +25,8 @@ from tests.support.consortia import (
     invite_and_join,
     live_card,
 )
+from tests.support.journeys import onboard
+from tests.support.personas import NV_SENSING
 
 
 async def test_kr_nl_de_form_an_eligible_ria_then_fill_the_gap_of_a_restricted_topic(make_bot):
@@ -342,3 +344,28 @@ async def test_korean_texts_and_a_topic_id_format_check(make_bot):
     card = minjun.last().text
     assert "아직 자격 미달" in card
     assert "필라 II 토픽에서만 준회원국 법인으로 인정됩니다" in card
+
+
+async def test_fill_the_gap_proposes_expertise_the_topic_names_and_no_member_covers(make_bot):
+    bot = await make_bot()
+    users = await forum(bot)
+    jiwoo, anna, lukas = users[JI], users[AN], users[LU]
+    hannah = bot.client(6, "Hannah")
+    await onboard(hannah, **NV_SENSING)
+    await create(jiwoo, "Quantum-safe links", CLUSTER)
+    await invite_and_join(bot, jiwoo, anna, "Anna de Vries")
+    cid = cid_of(await invite_and_join(bot, jiwoo, lukas, "Lukas Weber"))
+    # The topic is on quantum sensing; the members cover cryo-CMOS, qubits and QKD only.
+    await lukas.press("🔍 Fill the gap")
+    gap = lukas.last().text
+    brings = "➕ brings Quantum sensing: the topic and the idea name it, no member covers it"
+    assert f"Sofia Rossi</b> — INRiM (Italy, university)\n  ➕ adds Italy\n  {brings}" in gap
+    # Same country and type as Lukas's: only her expertise adds something.
+    assert f"Hannah Becker</b> — Universität Stuttgart (Germany, university)\n  {brings}" in gap
+    assert "Hannah Becker offers <i>NV-diamond magnetometers" in gap  # the engine's reason
+    assert "Min-jun Park" not in gap
+    await lukas.press("➕ Invite Hannah Becker")
+    assert "Invitation sent to Hannah Becker" in lukas.last().text
+    async with bot.uow() as uow:
+        stored = await uow.consortia.get(cid)
+        assert stored.member(6).status.value == "invited"
