@@ -130,6 +130,11 @@ def parents(consortium: Consortium, person: int) -> list[Member]:
     ]
 
 
+def entity_names(consortium: Consortium) -> dict[int, str]:
+    """The members' entities by member, for naming what an entity is affiliated with."""
+    return {m.telegram_id: m.entity.name for m in consortium.active() if m.entity is not None}
+
+
 def require_open(consortium: Consortium) -> None:
     """A closed consortium changes no more."""
     if consortium.closed:

@@ -9,27 +9,19 @@ from collections.abc import Mapping
 
 from telegram import InputFile
 
-from core.consortia.cards import Card
+from core.consortia.cards import Card, entity_names
 from core.consortia.model import Entity
+from core.consortia.reports import ENTITY_COLUMNS, entity_cells
 from core.reference.spreadsheet import to_csv
 from handlers.consortia.chat import ERRORS
-from handlers.consortia.render import condition, countries, parent_names, topic_lines
+from handlers.consortia.render import condition, countries, topic_lines
 from handlers.i18n import Translator
 from handlers.people.card import country_name
 from handlers.routes import CONSORTIUM_EXPORT
 from handlers.turns import Handler, Turn, button
 
 _TAG = re.compile(r"<[^>]+>")
-CSV_HEADER = [
-    "role",
-    "name",
-    "entity",
-    "country",
-    "entity_type",
-    "pic",
-    "affiliated",
-    "affiliated_with",
-]
+CSV_HEADER = ["role", "name", *ENTITY_COLUMNS]
 
 
 def plain(text: str) -> str:
@@ -46,7 +38,7 @@ def markdown(t: Translator, card: Card) -> str:
     lines += [f"## {plain(t('consortium.md.members'))}", ""]
     lines.append(plain(t("consortium.md.table_head")))
     lines.append("|---|---|---|---|---|---|---|")
-    parents = parent_names(c)
+    parents = entity_names(c)
     for m in c.active():
         role = plain(
             t(
@@ -78,7 +70,7 @@ def markdown(t: Translator, card: Card) -> str:
         lines.append(plain(t("consortium.card.countries", countries=countries(t, verdict.counted))))
     if verdict.notes:
         lines += ["", plain(t("consortium.verdict.notes"))]
-        parents = parent_names(c)
+        parents = entity_names(c)
         lines += [f"- {plain(condition(t, x, parents))}" for x in verdict.notes]
     lines += ["", f"_{plain(t('consortium.card.guidance'))}_", ""]
     return "\n".join(lines)
@@ -94,23 +86,14 @@ def affiliation(t: Translator, entity: Entity | None, parents: Mapping[int, str]
 def csv_rows(card: Card) -> list[list[str]]:
     """One row per member: role, name and the legal entity (with what it is affiliated with)."""
     c = card.consortium
-    parents = parent_names(c)
-    rows = []
-    for m in c.active():
-        e = m.entity
-        rows.append(
-            [
-                "coordinator" if m.telegram_id == c.coordinator_id else "member",
-                m.name,
-                e.name if e else "",
-                e.country if e else "",
-                e.kind.value if e else "",
-                (e.pic or "") if e else "",
-                "yes" if e and e.affiliated else "no",
-                parents.get(e.affiliated_with or 0, "") if e and e.affiliated else "",
-            ]
-        )
-    return rows
+    return [
+        [
+            "coordinator" if m.telegram_id == c.coordinator_id else "member",
+            m.name,
+            *entity_cells(c, m.entity),
+        ]
+        for m in c.active()
+    ]
 
 
 async def export(turn: Turn) -> None:

@@ -3,11 +3,11 @@ invitation, one's own legal entity, and the coordinator's remove / hand over / c
 
 from __future__ import annotations
 
-from core.consortia.cards import parents
+from core.consortia.cards import Card, entity_names, parents
 from core.consortia.model import EntityType, MemberStatus
 from handlers.common import Button, clip
 from handlers.consortia.chat import ERRORS, remember_handle, show_card
-from handlers.consortia.render import entity_line, parent_names, render_gap
+from handlers.consortia.render import entity_line, render_gap
 from handlers.i18n import Safe
 from handlers.prompts import Prompt, open_prompt, with_aside
 from handlers.routes import (
@@ -107,15 +107,23 @@ async def decline(turn: Turn) -> None:
     await turn.reply(turn.t("consortium.declined"), edit=True)
 
 
+async def _as_member(turn: Turn, cid: int) -> Card | None:
+    """The card, for an accepted member only (anyone else is told the button is not theirs)."""
+    card = await turn.services.consortia.card(turn.user_id, cid, now=turn.now())
+    if card.mine is None or card.mine.status is not MemberStatus.MEMBER:
+        await turn.reply(turn.t("buttons.not_yours"))
+        return None
+    return card
+
+
 async def entity_menu(turn: Turn) -> None:
     """co:e:<id>: my legal entity and how to change it."""
     t, cid = turn.t, turn.int_arg()
-    card = await turn.services.consortia.card(turn.user_id, cid, now=turn.now())
-    mine = card.mine
-    if mine is None or mine.status is not MemberStatus.MEMBER:
-        await turn.reply(t("buttons.not_yours"))
+    card = await _as_member(turn, cid)
+    mine = card.mine if card is not None else None
+    if card is None or mine is None:
         return
-    parents = parent_names(card.consortium)
+    parents = entity_names(card.consortium)
     entity = mine.entity
     parent = parents.get(entity.affiliated_with or 0) if entity else None
     kinds = [
@@ -180,10 +188,9 @@ async def entity_kind(turn: Turn) -> None:
 async def affiliated(turn: Turn) -> None:
     """co:ea:<id>: with which member's entity mine is affiliated (or none)."""
     t, cid = turn.t, turn.int_arg()
-    card = await turn.services.consortia.card(turn.user_id, cid, now=turn.now())
-    mine = card.mine
-    if mine is None or mine.status is not MemberStatus.MEMBER:
-        await turn.reply(t("buttons.not_yours"))
+    card = await _as_member(turn, cid)
+    mine = card.mine if card is not None else None
+    if card is None or mine is None:
         return
     current = mine.entity.affiliated_with if mine.entity and mine.entity.affiliated else 0
     rows: list[list[Button]] = []

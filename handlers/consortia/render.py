@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from core.consortia.cards import Card
+from core.consortia.cards import Card, entity_names
 from core.consortia.gap import Gap
-from core.consortia.model import Condition, Consortium, Entity, MemberStatus, Topic
+from core.consortia.model import Condition, Entity, MemberStatus, Topic
 from handlers.common import clip
 from handlers.i18n import Safe, Translator
 from handlers.partners.cards import render_reason, topic_label
@@ -23,11 +23,6 @@ def joined(t: Translator, names: Sequence[str]) -> str:
 def countries(t: Translator, codes: Sequence[object]) -> str:
     """Country names joined as the language joins a list ("DE and NL" / "독일, 네덜란드")."""
     return joined(t, sorted(country_name(t, str(c)) for c in codes))
-
-
-def parent_names(consortium: Consortium) -> dict[int, str]:
-    """The members' entities by member, for naming what an entity is affiliated with."""
-    return {m.telegram_id: m.entity.name for m in consortium.active() if m.entity is not None}
 
 
 def condition(t: Translator, c: Condition, parents: Mapping[int, str] | None = None) -> Safe:
@@ -131,7 +126,7 @@ def topic_lines(t: Translator, topic: Topic, action: str | None = None) -> list[
 
 def verdict_lines(t: Translator, card: Card) -> list[str]:
     """Eligible ✓, or exactly what is missing; then what did not count and why."""
-    verdict, parents = card.verdict, parent_names(card.consortium)
+    verdict, parents = card.verdict, entity_names(card.consortium)
     lines: list[str] = [
         t("consortium.verdict.eligible" if verdict.eligible else "consortium.verdict.missing")
     ]
@@ -162,7 +157,7 @@ def render_card(t: Translator, card: Card) -> Safe:
                 "consortium.card.member",
                 role=role,
                 name=member.name,
-                entity=entity_line(t, member.entity, parent_names(c)),
+                entity=entity_line(t, member.entity, entity_names(c)),
             )
         )
     invited = [m.name for m in c.members if m.status is MemberStatus.INVITED]
