@@ -21,9 +21,11 @@ from tests.support.consortia import (
     SO,
     cid_of,
     create,
+    edit_entity,
     forum,
     invite_and_join,
     live_card,
+    trio,
 )
 from tests.support.journeys import onboard
 from tests.support.personas import NV_SENSING
@@ -173,9 +175,7 @@ async def test_the_entity_is_prefilled_and_each_member_edits_only_their_own(make
     assert "exactly 9 digits" in anna.last().text
     await anna.send("999987654")
     assert "PIC 999987654" in anna.last().text
-    await anna.press("🏛 My legal entity")
-    await anna.press("✏️ Country")
-    await anna.send("독일")
+    await edit_entity(anna, "Country", "독일")
     assert "Delft University of Technology (Germany" in anna.last().text
     # Affiliated: with which member's entity, said on the card and in the exports.
     cid = cid_of(anna.last())
@@ -348,13 +348,9 @@ async def test_korean_texts_and_a_topic_id_format_check(make_bot):
 
 async def test_fill_the_gap_proposes_expertise_the_topic_names_and_no_member_covers(make_bot):
     bot = await make_bot()
-    users = await forum(bot)
-    jiwoo, anna, lukas = users[JI], users[AN], users[LU]
-    hannah = bot.client(6, "Hannah")
-    await onboard(hannah, **NV_SENSING)
-    await create(jiwoo, "Quantum-safe links", CLUSTER)
-    await invite_and_join(bot, jiwoo, anna, "Anna de Vries")
-    cid = cid_of(await invite_and_join(bot, jiwoo, lukas, "Lukas Weber"))
+    users, cid = await trio(bot)
+    lukas = users[LU]
+    await onboard(bot.client(6, "Hannah"), **NV_SENSING)
     # The topic is on quantum sensing; the members cover cryo-CMOS, qubits and QKD only.
     await lukas.press("🔍 Fill the gap")
     gap = lukas.last().text

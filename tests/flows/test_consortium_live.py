@@ -11,23 +11,19 @@ from tests.support.consortia import (
     JI,
     LU,
     SO,
-    cid_of,
     create,
+    edit_entity,
     forum,
-    invite_and_join,
     live_card,
+    trio,
 )
 from tests.support.journeys import onboard
 
 
 async def test_decline_remove_hand_over_leave_and_close(make_bot):
     bot = await make_bot()
-    users = await forum(bot)
+    users, cid = await trio(bot)
     jiwoo, anna, lukas, sofia = users[JI], users[AN], users[LU], users[SO]
-    await create(jiwoo, "Quantum-safe links", CLUSTER)
-    await invite_and_join(bot, jiwoo, anna, "Anna de Vries")
-    joined = await invite_and_join(bot, jiwoo, lukas, "Lukas Weber")
-    cid = cid_of(joined)
     await jiwoo.press("➕ Invite")
     await jiwoo.press("➕ Sofia Rossi")
     await bot.dispatch()
@@ -83,23 +79,15 @@ async def test_decline_remove_hand_over_leave_and_close(make_bot):
 
 async def test_the_card_is_edited_once_per_state_and_a_lost_card_is_sent_again(make_bot):
     bot = await make_bot()
-    users = await forum(bot)
+    users, cid = await trio(bot)
     jiwoo, anna, lukas = users[JI], users[AN], users[LU]
-    await create(jiwoo, "Quantum-safe links", CLUSTER)
-    await invite_and_join(bot, jiwoo, anna, "Anna de Vries")
-    joined = await invite_and_join(bot, jiwoo, lukas, "Lukas Weber")
-    cid = cid_of(joined)
     card = await live_card(bot, jiwoo, cid)
     edits, before = card.edit_count, len(jiwoo.messages())
 
     # Two changes before the outbox runs: one edit shows the latest state, the second row
     # finds nothing to change and sends nothing (Telegram would refuse "not modified").
-    await anna.press("🏛 My legal entity")
-    await anna.press("✏️ PIC")
-    await anna.send("999987654")
-    await anna.press("🏛 My legal entity")
-    await anna.press("✏️ Name")
-    await anna.send("TU Delft")
+    await edit_entity(anna, "PIC", "999987654")
+    await edit_entity(anna, "Name", "TU Delft")
     await bot.dispatch()
     card = await live_card(bot, jiwoo, cid)
     assert card.edit_count == edits + 1 and len(jiwoo.messages()) == before
@@ -111,9 +99,7 @@ async def test_the_card_is_edited_once_per_state_and_a_lost_card_is_sent_again(m
     # Ji-woo deleted her card; the next change sends her a fresh one, once, and edits that.
     card.deleted = True
     bot.fake._deleted_ids.add((JI, card.message_id))
-    await anna.press("🏛 My legal entity")
-    await anna.press("✏️ PIC")
-    await anna.send("-")
+    await edit_entity(anna, "PIC", "-")
     await bot.dispatch()
     assert [r.description for r in bot.fake.rejections] == [
         "Bad Request: message to edit not found"
@@ -123,9 +109,7 @@ async def test_the_card_is_edited_once_per_state_and_a_lost_card_is_sent_again(m
     assert fresh.message_id != card.message_id and (await live_card(bot, jiwoo, cid)) is fresh
     assert "TU Delft (Netherlands, university)\n" in fresh.text  # the PIC is gone
     assert fresh.buttons[:3] == ["➕ Invite", "🔍 Fill the gap", "🏛 My legal entity"]
-    await lukas.press("🏛 My legal entity")
-    await lukas.press("✏️ Name")
-    await lukas.send("FZ Jülich")
+    await edit_entity(lukas, "Name", "FZ Jülich")
     await bot.dispatch()
     assert fresh.edit_count == 1 and jiwoo.last() is fresh
     assert "FZ Jülich" in fresh.text

@@ -67,3 +67,19 @@ def cid_of(message) -> int:
     """The consortium id carried by a card's Invite button."""
     data = next(b["callback_data"] for b in message.inline_buttons if "Invite" in b["text"])
     return int(data.split(":")[2])
+
+
+async def edit_entity(user, field: str, value: str) -> None:
+    """🏛 My legal entity → ✏️ <field> → the value typed."""
+    await user.press("🏛 My legal entity")
+    await user.press(f"✏️ {field}")
+    await user.send(value)
+
+
+async def trio(bot):
+    """The forum, and Ji-woo's "Quantum-safe links" (cluster topic, RIA) with Anna and Lukas in:
+    eligible. Returns the people and the consortium's id."""
+    users = await forum(bot)
+    await create(users[JI], "Quantum-safe links", CLUSTER)
+    await invite_and_join(bot, users[JI], users[AN], "Anna de Vries")
+    return users, cid_of(await invite_and_join(bot, users[JI], users[LU], "Lukas Weber"))
