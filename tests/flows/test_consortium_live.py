@@ -28,8 +28,15 @@ async def test_decline_remove_hand_over_leave_and_close(make_bot):
     await jiwoo.press("➕ Sofia Rossi")
     await bot.dispatch()
     assert "Invited: Sofia Rossi" in (await live_card(bot, jiwoo, cid)).text
+    # Sofia opens the card before answering: it too stays current while she thinks.
+    await sofia.command("consortium")
+    await sofia.press("✅ Quantum-safe links")
+    await edit_entity(anna, "PIC", "999987654")
+    await bot.dispatch()
+    mine = await live_card(bot, sofia, cid)
+    assert mine.edited and "PIC 999987654" in mine.text and "✅ Join" in mine.buttons
     before = len(jiwoo.messages())
-    await sofia.press("✖ No, thanks")
+    await sofia.press("✖ No, thanks", message_id=mine.message_id)
     assert "You declined the invitation" in sofia.last().text
     await bot.dispatch()
     # The card drops the open invitation in place; nothing new to read.
