@@ -181,3 +181,20 @@ async def test_a_username_seen_at_consent_is_kept(make_bot):
     await ana.command("start")
     async with bot.uow() as uow:
         assert (await uow.people.get(77)).username == before
+
+
+async def test_closing_is_told_once_and_every_card_turns_read_only(make_bot):
+    bot = await make_bot()
+    users, cid = await trio(bot)
+    jiwoo, anna, lukas = users[JI], users[AN], users[LU]
+    await jiwoo.press("⚙️ Members")
+    await jiwoo.press("🔒 Close the consortium")
+    await bot.dispatch()
+    for member in (anna, lukas):
+        assert member.last().text == (
+            "🔒 Ji-woo Kim closed <b>Quantum-safe links</b>. It stays in your list, read-only."
+        )
+        card = await live_card(bot, member, cid)
+        assert "🔒 Closed" in card.text and card.buttons == ["📄 Export", "📋 My consortia"]
+    async with bot.uow() as uow:
+        assert (await uow.consortia.get(cid)).closed
