@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 from datetime import time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from bot.send_limits import SendLimits
 from bot.sending import SendScheduler
 from bot.turn_taking import PersonByPerson
 from core.consortia.door import Consortia
+from core.consortia.notices import CARD
 from core.desk.door import Desk
 from core.event.door import EventSetup
 from core.feedback.door import Feedback
@@ -43,6 +45,7 @@ from core.privacy.door import Privacy
 from core.programme.calendar import Calendars
 from core.programme.door import Programme
 from core.schedule.door import Schedule
+from handlers.consortia.live import deliver_card
 from handlers.context import LANGUAGES_KEY, SERVICES_KEY, BotContext, LanguageMemory
 from handlers.feedback import exports
 from handlers.flood import slow_down_answer
@@ -213,6 +216,7 @@ def build_application(
         default_language=settings.i18n.default_language,
         timezone=ZoneInfo(settings.event.timezone),
         paid_broadcasts=settings.outbox.allow_paid_broadcast,
+        live={CARD: partial(deliver_card, services.consortia)},
     )
     app.bot_data[SERVICES_KEY] = services
     app.bot_data[UOW_KEY] = uow

@@ -8,6 +8,7 @@ import contextlib
 import logging
 import math
 from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.send_limits import Priority, sending_as
 from core.outbox.delivery import Delivery, claim_batch, record_outcomes
-from core.outbox.model import DeliveryPolicy, OutboxRow, Outcome
+from core.outbox.model import DeliveryPolicy, OutboxRow, Outcome, OutgoingMessage
 from core.outbox.ports import UowFactory
 from core.ports import Clock
 from handlers.i18n import Translator
@@ -44,6 +45,11 @@ _RELEASED = Outcome("released")
 _UNREACHABLE_HINTS = ("chat not found", "user is deactivated", "bot can't initiate")
 
 
+#: Sends a living message (OutgoingMessage.live) of one kind: bot, chat, row, reader's
+#: language, now. Its errors are the Bot API's, read like any send's.
+LiveView = Callable[[Bot, int, OutgoingMessage, Translator, datetime], Awaitable[None]]
+
+
 class RecordsLost(RuntimeError):
     """Results of sends could not be written for RECORD_GIVE_UP_SECONDS: the process must stop
     (its supervisor restarts it); those rows go out again once their lease runs out."""
@@ -64,8 +70,10 @@ class OutboxDispatcher:
         batch_size: int | None = None,
         timezone: tzinfo | None = None,
         paid_broadcasts: bool = False,
+        live: Mapping[str, LiveView] | None = None,
     ) -> None:
         self.paid_broadcasts = paid_broadcasts
+        self.live = dict(live or {})
         self.timezone = timezone
         self.uow = uow
         self.bot = bot
@@ -131,6 +139,11 @@ class OutboxDispatcher:
         """Render and send one row (the caller holds the pacer); never raises for a bad row."""
         row = delivery.row
         try:
+            if row.message.live is not None:
+                view = self.live[str(row.message.live.get("kind"))]
+                translator = Translator(delivery.language)
+                await view(self.bot, row.recipient_id, row.message, translator, self.clock.now())
+                return Outcome("sent")
             own = ZoneInfo(delivery.timezone) if delivery.timezone else None
             rendered = render(row.message, Translator(delivery.language), self.timezone, own)
             await send_rendered(

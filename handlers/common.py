@@ -7,7 +7,13 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -108,21 +114,24 @@ def _rows(rows: Sequence[Sequence[InlineKeyboardButton]]) -> list[list[tuple[str
 
 async def reply(
     update: Update, text: str, rows: Sequence[Sequence[Button]] = (), *, edit: bool = False
-) -> None:
-    """Answer in the update's chat (HTML); with edit=True replace the pressed message."""
+) -> Message | None:
+    """Answer in the update's chat (HTML); with edit=True replace the pressed message. Returns
+    the message that now shows the answer (None when there is no chat)."""
     markup = keyboard(rows)
     query = update.callback_query
-    if edit and query is not None and query.message is not None:
+    if edit and query is not None and isinstance(query.message, Message):
         if unchanged(query.message, text, markup):
-            return
+            return query.message
         try:
-            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-            return
+            edited = await query.edit_message_text(
+                text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+            return edited if isinstance(edited, Message) else query.message
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
-                return
+                return query.message
             # The message is too old or gone: fall back to a new message.
     chat = update.effective_chat
     if chat is None:
-        return
-    await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        return None
+    return await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)

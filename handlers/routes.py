@@ -280,6 +280,8 @@ CONSORTIUM_ENTITY = add("consortia.entity.menu", "co", "e", ROW)
 CONSORTIUM_ENTITY_ASK = add("consortia.entity.ask", "co", "ef", ROW, Text(8))  # typed field
 CONSORTIUM_ENTITY_KIND = add("consortia.entity.kind", "co", "ek", ROW, Text(12))
 CONSORTIUM_AFFILIATED = add("consortia.entity.affiliated", "co", "ea", ROW)
+# consortium, the member whose entity one's own is affiliated with (0: none)
+CONSORTIUM_AFFILIATE = add("consortia.entity.affiliate", "co", "ew", ROW, int)
 CONSORTIUM_GAP = add("consortia.gap", "co", "g", ROW)
 CONSORTIUM_MANAGE = add("consortia.manage", "co", "m", ROW)
 CONSORTIUM_REMOVE = add("consortia.member.remove", "co", "r", ROW, int)

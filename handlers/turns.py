@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     BaseHandler,
@@ -108,9 +108,10 @@ class Turn:
 
     async def reply(
         self, text: str, rows: Sequence[Sequence[Button]] = (), *, edit: bool = False
-    ) -> None:
-        """Answer in the chat; with edit=True replace the pressed message."""
-        await reply(self.update, text, rows, edit=edit)
+    ) -> Message | None:
+        """Answer in the chat; with edit=True replace the pressed message. Returns the message
+        that shows the answer."""
+        return await reply(self.update, text, rows, edit=edit)
 
     async def explain(self, exc: DomainError, keys: ErrorKeys = DEFAULT_ERROR_KEYS) -> None:
         """Say why an action was refused, in the person's language; nothing was changed."""

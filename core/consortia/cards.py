@@ -120,6 +120,21 @@ def require_coordinator(consortium: Consortium, person: int) -> None:
         raise NotAllowed(what="coordinator")
 
 
+def parents(consortium: Consortium, person: int) -> list[Member]:
+    """The members whose entity the person's own may be affiliated with: the others who gave
+    an independent entity."""
+    return [
+        m
+        for m in consortium.active()
+        if m.telegram_id != person and m.entity is not None and not m.entity.affiliated
+    ]
+
+
+def entity_names(consortium: Consortium) -> dict[int, str]:
+    """The members' entities by member, for naming what an entity is affiliated with."""
+    return {m.telegram_id: m.entity.name for m in consortium.active() if m.entity is not None}
+
+
 def require_open(consortium: Consortium) -> None:
     """A closed consortium changes no more."""
     if consortium.closed:

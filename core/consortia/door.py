@@ -13,6 +13,7 @@ from core.consortia.cards import (
     ConsortiumError,
     card_of,
     load,
+    parents,
     prefilled,
     require_coordinator,
     require_member,
@@ -29,7 +30,7 @@ from core.consortia.model import (
     MemberStatus,
     Topic,
 )
-from core.consortia.notices import notify, tell
+from core.consortia.notices import Notice, notice, notify, refresh
 from core.consortia.ports import UnitOfWork, UowFactory
 from core.consortia.programme import ActionType, normalise_topic_id
 from core.partners.suggestions import Matchmaker
@@ -118,7 +119,7 @@ class Consortia:
     async def remember(self, person: int, username: str | None, *, now: datetime) -> None:
         """The @username the person uses now, so members can invite them by it."""
         async with self.uow() as uow:
-            await invitations.remember_handle(uow, person, username, now)
+            await invitations.remember_handle(uow, person, username)
             await uow.commit()
 
     async def invite_by_handle(
@@ -163,24 +164,14 @@ class Consortia:
             if accept:
                 entity = prefilled(await uow.profiles.get(person))
                 member = replace(member, status=MemberStatus.MEMBER, entity=entity, at=now)
-                key = "consortium.changed.joined"
             else:
                 member = replace(member, status=MemberStatus.DECLINED, at=now)
-                key = "consortium.changed.declined"
+                await uow.consortia.forget_card(consortium_id, person)
             await uow.consortia.save_member(consortium_id, member)
             version = await uow.consortia.touch(consortium_id)
-            consortium = await load(uow, consortium_id)
-            await tell(
-                uow,
-                consortium,
-                version,
-                key,
-                now,
-                actor=person,
-                name=name_seen(await uow.profiles.get(person)),
-            )
+            after = await refresh(uow, consortium, version, now, skip={person})
             await uow.commit()
-            return await card_of(uow, consortium, person, now)
+            return await card_of(uow, after, person, now)
 
     async def set_entity(
         self,
@@ -192,9 +183,10 @@ class Consortia:
         country: str | None = None,
         kind: EntityType | None = None,
         pic: str | None = None,
-        toggle_affiliated: bool = False,
+        affiliated_with: int | None = None,
     ) -> Card:
-        """A member changes the legal entity they would sign for (only their own)."""
+        """A member changes the legal entity they would sign for (only their own);
+        `affiliated_with` names the member whose entity theirs is affiliated with (0: none)."""
         async with self.uow() as uow:
             await require_person(uow, person)
             consortium = await load(uow, consortium_id, lock=True)
@@ -222,23 +214,18 @@ class Consortia:
                     raise ConsortiumError(reason="pic")
                 else:
                     entity = replace(entity, pic=digits)
-            if toggle_affiliated:
-                entity = replace(entity, affiliated=not entity.affiliated)
+            if affiliated_with == 0:
+                entity = replace(entity, affiliated=False, affiliated_with=None)
+            elif affiliated_with is not None:
+                if affiliated_with not in {m.telegram_id for m in parents(consortium, person)}:
+                    raise ConsortiumError(reason="affiliation")
+                entity = replace(entity, affiliated=True, affiliated_with=affiliated_with)
             complete = entity if entity.name and entity.country else None
             await uow.consortia.save_member(consortium_id, replace(member, entity=complete))
             version = await uow.consortia.touch(consortium_id)
-            consortium = await load(uow, consortium_id)
-            await tell(
-                uow,
-                consortium,
-                version,
-                "consortium.changed.entity",
-                now,
-                actor=person,
-                name=name_seen(await uow.profiles.get(person)),
-            )
+            after = await refresh(uow, consortium, version, now, skip={person})
             await uow.commit()
-            return await card_of(uow, consortium, person, now)
+            return await card_of(uow, after, person, now)
 
     async def remove(
         self, coordinator: int, consortium_id: int, target: int, *, now: datetime
@@ -251,8 +238,7 @@ class Consortia:
             require_open(consortium)
             if target == coordinator or consortium.member(target) is None:
                 raise NotFound(what="person")
-            name = name_seen(await uow.profiles.get(target))
-            await uow.consortia.remove_member(consortium_id, target)
+            await self._take_out(uow, consortium, target)
             version = await uow.consortia.touch(consortium_id)
             await notify(
                 uow,
@@ -262,23 +248,14 @@ class Consortia:
                 "consortium.removed_you",
                 title=consortium.title,
             )
-            consortium = await load(uow, consortium_id)
-            await tell(
-                uow,
-                consortium,
-                version,
-                "consortium.changed.removed",
-                now,
-                actor=coordinator,
-                name=name,
-            )
+            after = await refresh(uow, consortium, version, now, skip={coordinator})
             await uow.commit()
-            return await card_of(uow, consortium, coordinator, now)
+            return await card_of(uow, after, coordinator, now)
 
     async def hand_over(
         self, coordinator: int, consortium_id: int, target: int, *, now: datetime
     ) -> Card:
-        """The coordinator passes coordination to another member."""
+        """The coordinator passes coordination to another member (who is told)."""
         async with self.uow() as uow:
             await require_person(uow, coordinator)
             consortium = await load(uow, consortium_id, lock=True)
@@ -289,18 +266,13 @@ class Consortia:
                 raise NotFound(what="person")
             await uow.consortia.set_coordinator(consortium_id, target)
             version = await uow.consortia.touch(consortium_id)
-            consortium = await load(uow, consortium_id)
-            await tell(
-                uow,
-                consortium,
-                version,
-                "consortium.changed.coordinator",
-                now,
-                actor=coordinator,
-                name=name_seen(await uow.profiles.get(target)),
-            )
+            name = name_seen(await uow.profiles.get(coordinator))
+            told = {
+                target: [notice("consortium.notice.coordinator", title=consortium.title, name=name)]
+            }
+            after = await refresh(uow, consortium, version, now, skip={coordinator}, told=told)
             await uow.commit()
-            return await card_of(uow, consortium, coordinator, now)
+            return await card_of(uow, after, coordinator, now)
 
     async def close(self, coordinator: int, consortium_id: int, *, now: datetime) -> Card:
         """The coordinator closes the consortium; members keep it in their list, read-only."""
@@ -311,18 +283,37 @@ class Consortia:
             require_open(consortium)
             await uow.consortia.close(consortium_id, now)
             version = await uow.consortia.touch(consortium_id)
-            consortium = await load(uow, consortium_id)
-            await tell(
-                uow,
-                consortium,
-                version,
-                "consortium.changed.closed",
-                now,
-                actor=coordinator,
-                name=name_seen(await uow.profiles.get(coordinator)),
-            )
+            name = name_seen(await uow.profiles.get(coordinator))
+            closed = notice("consortium.notice.closed", title=consortium.title, name=name)
+            told = {m.telegram_id: [closed] for m in consortium.active()}
+            after = await refresh(uow, consortium, version, now, skip={coordinator}, told=told)
             await uow.commit()
-            return await card_of(uow, consortium, coordinator, now)
+            return await card_of(uow, after, coordinator, now)
+
+    async def shown(
+        self, person: int, consortium_id: int, message_id: int, fingerprint: str, *, now: datetime
+    ) -> None:
+        """The chat message that now shows the person this card (edited on every change)."""
+        async with self.uow() as uow:
+            consortium = await uow.consortia.get(consortium_id)
+            member = consortium.member(person) if consortium is not None else None
+            if member is None or member.status is MemberStatus.DECLINED:
+                return
+            await uow.consortia.remember_card(consortium_id, person, message_id, fingerprint, now)
+            await uow.commit()
+
+    async def live(
+        self, person: int, consortium_id: int, *, now: datetime
+    ) -> tuple[Card | None, tuple[int, str] | None]:
+        """The card as it is now for one person, and the message that last showed it to them
+        (no card for someone no longer in the consortium)."""
+        async with self.uow() as uow:
+            consortium = await uow.consortia.get(consortium_id)
+            member = consortium.member(person) if consortium is not None else None
+            if consortium is None or member is None or member.status is MemberStatus.DECLINED:
+                return None, None
+            shown = await uow.consortia.card_message(consortium_id, person)
+            return await card_of(uow, consortium, person, now), shown
 
     async def leave(self, person: int, consortium_id: int, *, now: datetime) -> None:
         """A member leaves; a leaving coordinator passes the role to the longest-standing member
@@ -341,36 +332,37 @@ class Consortia:
                 await self._depart(uow, consortium, person, now)
             await uow.commit()
 
+    async def _take_out(self, uow: UnitOfWork, consortium: Consortium, person: int) -> None:
+        """The person's place goes, with their card; entities affiliated with theirs count as
+        independent again (the entity they were affiliated with is no longer in)."""
+        assert consortium.id is not None
+        cid = consortium.id
+        await uow.consortia.remove_member(cid, person)
+        await uow.consortia.forget_card(cid, person)
+        for member in consortium.members:
+            entity = member.entity
+            if member.telegram_id != person and entity and entity.affiliated_with == person:
+                entity = replace(entity, affiliated=False, affiliated_with=None)
+                await uow.consortia.save_member(cid, replace(member, entity=entity))
+
     async def _depart(
         self, uow: UnitOfWork, consortium: Consortium, person: int, now: datetime
     ) -> None:
         assert consortium.id is not None
         cid = consortium.id
-        name = name_seen(await uow.profiles.get(person))
-        await uow.consortia.remove_member(cid, person)
+        await self._take_out(uow, consortium, person)
         member = consortium.member(person)
         if member is None or member.status is not MemberStatus.MEMBER:
             return  # an open or declined invitation goes quietly
         version = await uow.consortia.touch(cid)
         rest = [m for m in consortium.active() if m.telegram_id != person]
+        told: dict[int, list[Notice]] = {}
         if consortium.coordinator_id == person and not consortium.closed:
-            if rest:
-                await uow.consortia.set_coordinator(cid, rest[0].telegram_id)
-            else:
+            if not rest:
                 await uow.consortia.close(cid, now)
-        after = await load(uow, cid)
-        if after.closed and not consortium.closed:
-            return
-        if consortium.coordinator_id == person and rest:
-            await tell(
-                uow,
-                after,
-                version,
-                "consortium.changed.left_coordinator",
-                now,
-                actor=person,
-                name=name,
-                coordinator=name_seen(await uow.profiles.get(rest[0].telegram_id)),
-            )
-        else:
-            await tell(uow, after, version, "consortium.changed.left", now, actor=person, name=name)
+                return
+            heir = rest[0].telegram_id
+            await uow.consortia.set_coordinator(cid, heir)
+            name = name_seen(await uow.profiles.get(person))
+            told[heir] = [notice("consortium.notice.inherited", title=consortium.title, name=name)]
+        await refresh(uow, consortium, version, now, skip={person}, told=told)

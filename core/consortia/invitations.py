@@ -8,13 +8,14 @@ from datetime import datetime
 
 from core.consortia.cards import ConsortiumError, load, require_member, require_open, topic_for
 from core.consortia.model import Member, MemberStatus
-from core.consortia.notices import tell
+from core.consortia.notices import refresh
 from core.consortia.ports import UnitOfWork
 from core.outbox.delivery import enqueue
 from core.outbox.model import Action, OutgoingMessage
 from core.partners.interests import InterestKind
 from core.partners.suggestions import Matchmaker
 from core.people.access import require_person
+from core.people.person import handle_of
 from core.people.profile import Profile
 from core.people.visibility import Viewer, name_seen, seen_by
 from core.reference.errors import NotFound
@@ -25,21 +26,21 @@ CANDIDATES = 12
 HANDLE = re.compile(r"@?([A-Za-z][A-Za-z0-9_]{4,31})")
 
 
-async def remember_handle(
-    uow: UnitOfWork, person: int, username: str | None, now: datetime
-) -> None:
-    """Keep the @username the person uses now (nothing for someone who has not consented)."""
-    if not username or await uow.people.get(person) is None:
+async def remember_handle(uow: UnitOfWork, person: int, username: str | None) -> None:
+    """Keep the @username the person uses now (nothing for someone who has not consented;
+    no write when it has not changed)."""
+    found = await uow.people.get(person)
+    if found is None or found.username == handle_of(username):
         return
-    await uow.consortia.remember_handle(person, username.lower(), now)
+    await uow.people.set_username(person, handle_of(username))
 
 
 async def by_handle(uow: UnitOfWork, text: str) -> int:
-    """Who a typed @username names, among people the bot has seen use /consortium."""
+    """Who a typed @username names, among people who started the bot."""
     found = HANDLE.fullmatch(text.strip())
     if found is None:
         raise ConsortiumError(reason="handle")
-    person = await uow.consortia.by_handle(found.group(1).lower())
+    person = await uow.people.by_username(found.group(1).lower())
     if person is None:
         raise ConsortiumError(reason="handle_unknown", handle=found.group(1))
     return person
@@ -128,14 +129,6 @@ async def invite(
         dedupe_key=f"consortium:{consortium_id}:v{version}:{target}",
         now=now,
     )
-    await tell(
-        uow,
-        consortium,
-        version,
-        "consortium.changed.invited",
-        now,
-        actor=viewer,
-        name=name_seen(profile),
-    )
+    await refresh(uow, consortium, version, now, skip={target})
     await uow.commit()
     return name_seen(profile)

@@ -29,13 +29,15 @@ ENTITY_NAME_MAX = 200
 @dataclass(frozen=True, slots=True)
 class Entity:
     """A legal entity as one member gives it; `affiliated` when it is an affiliated entity of
-    another member's entity (it then does not count towards the minimum)."""
+    another member's entity (it then does not count towards the minimum), `affiliated_with`
+    the member whose entity that is (None for entities stored before it was asked)."""
 
     name: str
     country: str
     kind: EntityType = EntityType.OTHER
     pic: str | None = None
     affiliated: bool = False
+    affiliated_with: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

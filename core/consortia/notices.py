@@ -1,56 +1,81 @@
-"""What the other members hear of a change: the change, the verdict now, the card's button."""
+"""What the members see of a change: their card, edited in place for everybody, and a short
+notice only for what they must act on or should know (coordination handed to them, the
+consortium closed, the verdict turned)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from core.consortia.cards import named, topic_for, verdict_of
-from core.consortia.model import Consortium
+from core.consortia.cards import load, topic_for, verdict_of
+from core.consortia.model import Consortium, MemberStatus
 from core.consortia.ports import UnitOfWork
 from core.outbox.delivery import enqueue
 from core.outbox.model import Action, OutgoingMessage
 
+#: The kind of living message the chat layer keeps up to date (see OutgoingMessage.live).
+CARD = "consortium.card"
 
-async def tell(
+#: A notice: {"key": catalogue key, "params": its parameters} (see `notice`).
+Notice = dict[str, Any]
+
+
+def notice(key: str, **params: Any) -> Notice:
+    """One line a member should see with their card."""
+    return {"key": key, "params": params}
+
+
+async def refresh(
     uow: UnitOfWork,
-    consortium: Consortium,
+    before: Consortium,
     version: int,
-    key: str,
     now: datetime,
     *,
-    actor: int,
-    **params: Any,
-) -> None:
-    """Every other accepted member hears of the change, with the verdict now."""
-    assert consortium.id is not None
-    topic = topic_for(consortium, await uow.consortia.topic(consortium.topic_id))
-    verdict = verdict_of(await named(uow, consortium), topic, now)
-    status = {
-        "key": "consortium.status.eligible" if verdict.eligible else "consortium.status.missing",
-        "params": {"count": len(verdict.unmet)},
-    }
-    for member in consortium.active():
-        if member.telegram_id == actor:
+    skip: Collection[int] = (),
+    told: Mapping[int, list[Notice]] | None = None,
+) -> Consortium:
+    """After a change: every member's card (and an invitee's, once they opened it) is brought
+    up to date in place, with the notices each must see on top; `skip` already sees the new
+    card (the person who acted). Returns the consortium as it is now."""
+    assert before.id is not None
+    cid = before.id
+    after = await load(uow, cid)
+    topic = topic_for(after, await uow.consortia.topic(after.topic_id))
+    was = verdict_of(before, topic, now).eligible
+    is_now = verdict_of(after, topic, now).eligible
+    for member in after.members:
+        person = member.telegram_id
+        if person in skip or member.status is MemberStatus.DECLINED:
             continue
+        notices = list((told or {}).get(person, []))
+        if member.status is MemberStatus.MEMBER and was != is_now and not after.closed:
+            key = "consortium.notice.eligible" if is_now else "consortium.notice.not_eligible"
+            notices.append(notice(key, title=after.title))
+        invited = member.status is MemberStatus.INVITED
+        if invited and await uow.consortia.card_message(cid, person) is None:
+            continue  # the invitation itself shows the idea
         await enqueue(
             uow,
-            recipient_id=member.telegram_id,
-            message=OutgoingMessage(
-                key=key,
-                params={"title": consortium.title, "status": [status], **params},
-                buttons=[
-                    [
-                        Action("consortia.card.show", (consortium.id,)).button(
-                            "consortium.button.card"
-                        )
-                    ]
-                ],
-            ),
+            recipient_id=person,
+            message=card_message(cid, notices),
             due_at=now,
-            dedupe_key=f"consortium:{consortium.id}:v{version}:{member.telegram_id}",
+            dedupe_key=f"consortium:{cid}:v{version}:{person}",
             now=now,
         )
+    return after
+
+
+def card_message(consortium_id: int, notices: list[Notice]) -> OutgoingMessage:
+    """The living card, with its notices as the text above it (none: the card alone)."""
+    message = OutgoingMessage(live={"kind": CARD, "id": consortium_id})
+    if notices:
+        message.key = "consortium.notice.lines"
+        message.params = {"lines": notices}
+        message.buttons = [
+            [Action("consortia.card.show", (consortium_id,)).button("consortium.button.card")]
+        ]
+    return message
 
 
 async def notify(

@@ -7,11 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.consortia.cards import named, topic_for, verdict_of
-from core.consortia.model import Consortium
+from core.consortia.cards import entity_names, named, topic_for, verdict_of
+from core.consortia.model import Consortium, Entity
 from core.consortia.ports import UnitOfWork
 from core.consortia.programme import MEMBER_STATES
 
+#: A member's legal entity in a CSV row (see `entity_cells`).
+ENTITY_COLUMNS = ["entity", "country", "entity_type", "pic", "affiliated", "affiliated_with"]
 #: The organisers' CSV: one row per member of each consortium.
 HEADER = [
     "consortium",
@@ -23,12 +25,25 @@ HEADER = [
     "unmet",
     "member",
     "role",
-    "entity",
-    "country",
-    "entity_type",
-    "pic",
-    "affiliated",
+    *ENTITY_COLUMNS,
 ]
+
+
+def entity_cells(consortium: Consortium, entity: Entity | None) -> list[str]:
+    """A member's entity as ENTITY_COLUMNS, naming the member's entity it is affiliated with."""
+    if entity is None:
+        return ["", "", "", "", "no", ""]
+    parent = (
+        entity_names(consortium).get(entity.affiliated_with or 0, "") if entity.affiliated else ""
+    )
+    return [
+        entity.name,
+        entity.country,
+        entity.kind.value,
+        entity.pic or "",
+        "yes" if entity.affiliated else "no",
+        parent,
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +99,6 @@ async def rows(uow: UnitOfWork, now: datetime) -> list[list[str]]:
             "; ".join(verdict.codes()),
         ]
         for member in consortium.active():
-            entity = member.entity
-            out.append(
-                [
-                    *head,
-                    member.name,
-                    "coordinator" if member.telegram_id == consortium.coordinator_id else "member",
-                    entity.name if entity else "",
-                    entity.country if entity else "",
-                    entity.kind.value if entity else "",
-                    (entity.pic or "") if entity else "",
-                    "yes" if entity and entity.affiliated else "no",
-                ]
-            )
+            role = "coordinator" if member.telegram_id == consortium.coordinator_id else "member"
+            out.append([*head, member.name, role, *entity_cells(consortium, member.entity)])
     return out

@@ -149,7 +149,9 @@ def evaluate(
         country = given.country.strip().upper()
         entity = Entity(given.name, country, given.kind, given.pic, given.affiliated)
         if entity.affiliated:
-            notes.append(Condition("affiliated", {"entity": entity.name}))
+            # `with`: the member whose entity it is affiliated with (the chat names that entity).
+            params: dict[str, object] = {"entity": entity.name, "with": given.affiliated_with}
+            notes.append(Condition("affiliated", params))
             continue
         if not _allowed(topic, country, pillar, on):
             notes.append(
@@ -206,6 +208,13 @@ def evaluate(
     if pending:
         notes.append(Condition("pending", {"count": pending}))
     return Verdict(not unmet, tuple(unmet), tuple(notes), tuple(eligible_countries))
+
+
+def may_take_part(entity: Entity, action: ActionType, topic: Topic, on: date) -> bool:
+    """The topic lets the entity's country take part (Regulation 2021/695 Art. 22(5)), whatever
+    it counts for."""
+    pillar = topic.pillar or default_pillar(action)
+    return _allowed(topic, entity.country.strip().upper(), pillar, on)
 
 
 def would_help(

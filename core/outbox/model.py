@@ -60,6 +60,10 @@ class OutgoingMessage:
     attachment: dict[str, str] | None = None
     #: A broadcast row that may use Telegram's paid mode when the organisers enabled it.
     paid: bool = False
+    #: A living message kept up to date in place, e.g. {"kind": "consortium.card", "id": 42}:
+    #: the chat layer renders it as it is when sent, edits the message that shows it, and the
+    #: text above (`key`/`text`), if any, is a notice for the reader.
+    live: dict[str, Any] | None = None
 
     @property
     def is_broadcast(self) -> bool:
@@ -80,6 +84,8 @@ class OutgoingMessage:
             data["attachment"] = self.attachment
         if self.paid:
             data["paid"] = True
+        if self.live:
+            data["live"] = self.live
         return data
 
     @classmethod
@@ -92,6 +98,7 @@ class OutgoingMessage:
             buttons=list(data.get("buttons") or []),
             attachment=data.get("attachment"),
             paid=bool(data.get("paid", False)),
+            live=data.get("live"),
         )
 
 

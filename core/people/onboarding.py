@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.people.access import AccessPolicy, require_person
 from core.people.invites import looks_like_code
-from core.people.person import LANGUAGES, NOTICE_VERSION, Consent, Person
+from core.people.person import LANGUAGES, NOTICE_VERSION, Consent, Person, handle_of
 from core.people.ports import UnitOfWork, UowFactory
 from core.people.profile import Profile
 from core.reference.errors import InvalidAnswer
@@ -68,8 +68,11 @@ class Onboarding:
         self.policy = policy
         self.event_timezone = event_timezone
 
-    async def start(self, telegram_id: int, payload: str | None, *, now: datetime) -> StartResult:
-        """Bind an invite if one is given, check access, then decide between consent and profile."""
+    async def start(
+        self, telegram_id: int, payload: str | None, *, now: datetime, username: str | None = None
+    ) -> StartResult:
+        """Bind an invite if one is given, check access, then decide between consent and profile;
+        the @username is kept current (written only when it changed)."""
         policy = self.policy
         async with self.uow() as uow:
             bound_problem: Arrival | None = None
@@ -92,6 +95,10 @@ class Onboarding:
             person = await uow.people.get(telegram_id)
             if person is None or not person.has_current_consent():
                 return StartResult(Arrival.NEEDS_CONSENT, person)
+            if person.username != handle_of(username):
+                person.username = handle_of(username)
+                await uow.people.set_username(telegram_id, person.username)
+                await uow.commit()
             if person.unreachable_at is not None:
                 # They are talking to us again, so they unblocked the bot.
                 person.unreachable_at = None
@@ -113,8 +120,10 @@ class Onboarding:
         language: str,
         now: datetime,
         notice_version: int = NOTICE_VERSION,
+        username: str | None = None,
     ) -> StartResult:
-        """Record consent (time and notice version) and open the profile questions."""
+        """Record consent (time and notice version), keep the @username, and open the profile
+        questions."""
         async with self.uow() as uow:
             if not await _has_access(uow, telegram_id, self.policy):
                 return StartResult(Arrival.DENIED)
@@ -125,6 +134,9 @@ class Onboarding:
             else:
                 person.consent_version, person.consented_at = notice_version, now
             await uow.consents.add(Consent(telegram_id, notice_version, True, now))
+            if person.username != handle_of(username):
+                person.username = handle_of(username)
+                await uow.people.set_username(telegram_id, person.username)
             profile = await uow.profiles.get(telegram_id)
             prefilled = False
             if profile is None:

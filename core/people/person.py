@@ -11,6 +11,11 @@ NOTICE_VERSION = 1
 LANGUAGES = ("en", "ko")
 
 
+def handle_of(username: str | None) -> str | None:
+    """A Telegram @username as stored: lower case, without the @ (None when there is none)."""
+    return username.lstrip("@").lower() or None if username else None
+
+
 def language_from_telegram(language_code: str | None, default: str = "en") -> str:
     """Map Telegram's IETF language tag to one of the catalogues we ship."""
     if language_code and language_code.lower().split("-")[0] == "ko":
@@ -33,6 +38,9 @@ class Person:
     unreachable_at: datetime | None = None
     #: IANA zone of a participant who follows the event from elsewhere (None = event zone).
     timezone: str | None = None
+    #: Their Telegram @username as last seen at /start or /consortium (lower case, no @), so
+    #: others can invite them by it.
+    username: str | None = None
 
     def has_current_consent(self, notice_version: int = NOTICE_VERSION) -> bool:
         """True when the person agreed to the notice now in force."""

@@ -30,6 +30,10 @@ class PeopleRepository(Protocol):
 
     async def everyone(self) -> list[Person]: ...
 
+    async def set_username(self, telegram_id: int, username: str | None) -> None: ...
+
+    async def by_username(self, username: str) -> int | None: ...
+
 
 class HasPeople(Protocol):
     """A unit of work that reaches the people repository."""

@@ -12,21 +12,14 @@ from core.consortia.fields import check_description, check_title, check_topic
 from core.consortia.model import MemberStatus
 from core.consortia.programme import ActionType
 from core.reference.errors import DomainError, NotAllowed, NotFound
-from handlers.common import Button, clip
-from handlers.consortia.render import render_card, topic_lines
+from handlers.common import Button, clip, keyboard
+from handlers.consortia.live import card_buttons, card_text, fingerprint
+from handlers.consortia.render import topic_lines
 from handlers.i18n import Safe
 from handlers.prompts import Prompt, close, open_prompt, waiting, with_aside
 from handlers.routes import (
-    CONSORTIUM_ACCEPT,
     CONSORTIUM_ACTION,
-    CONSORTIUM_DECLINE,
-    CONSORTIUM_ENTITY,
-    CONSORTIUM_EXPORT,
-    CONSORTIUM_GAP,
-    CONSORTIUM_INVITE_MENU,
-    CONSORTIUM_LEAVE,
     CONSORTIUM_LIST,
-    CONSORTIUM_MANAGE,
     CONSORTIUM_NEW,
     CONSORTIUM_SHOW,
 )
@@ -58,43 +51,17 @@ async def remember_handle(turn: Turn) -> None:
         _session(turn)[HANDLE_KEY] = username
 
 
-def card_buttons(turn: Turn, card: Card) -> list[list[Button]]:
-    """What the viewer may do from the card: members act, an invitee answers."""
-    t, cid = turn.t, card.id
-    mine = card.mine
-    if mine is not None and mine.status is MemberStatus.INVITED:
-        return [
-            [
-                (t("consortium.button.accept"), CONSORTIUM_ACCEPT.pack(cid)),
-                (t("consortium.button.decline"), CONSORTIUM_DECLINE.pack(cid)),
-            ]
-        ]
-    rows: list[list[Button]] = []
-    if not card.consortium.closed:
-        rows.append(
-            [
-                (t("consortium.button.invite"), CONSORTIUM_INVITE_MENU.pack(cid)),
-                (t("consortium.button.gap"), CONSORTIUM_GAP.pack(cid)),
-            ]
-        )
-        rows.append([(t("consortium.button.entity"), CONSORTIUM_ENTITY.pack(cid))])
-    last: list[Button] = [(t("consortium.button.export"), CONSORTIUM_EXPORT.pack(cid))]
-    if not card.consortium.closed:
-        if card.coordinating:
-            last.append((t("consortium.button.manage"), CONSORTIUM_MANAGE.pack(cid)))
-        else:
-            last.append((t("consortium.button.leave"), CONSORTIUM_LEAVE.pack(cid)))
-    rows.append(last)
-    rows.append([(t("consortium.button.list"), CONSORTIUM_LIST.pack())])
-    return rows
-
-
 async def show_card(turn: Turn, card: Card, *, edit: bool, intro: str = "") -> None:
-    """The status card with its buttons (an intro line on top, e.g. what just changed)."""
-    text = render_card(turn.t, card)
-    await turn.reply(
-        Safe(f"{intro}\n\n{text}" if intro else text), card_buttons(turn, card), edit=edit
-    )
+    """The status card with its buttons (an intro line on top, e.g. what just changed); the
+    message is remembered as the person's card, which every change edits in place."""
+    text = card_text(turn.t, card, intro)
+    rows = card_buttons(turn.t, card)
+    shown = await turn.reply(Safe(text), rows, edit=edit)
+    if shown is not None:
+        mark = fingerprint(text, keyboard(rows))
+        await turn.services.consortia.shown(
+            turn.user_id, card.id, shown.message_id, mark, now=turn.now()
+        )
 
 
 async def list_view(turn: Turn, *, edit: bool) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 
 from telegram import InputFile
 
-from core.consortia.cards import Card
+from core.consortia.cards import Card, entity_names
+from core.consortia.model import Entity
+from core.consortia.reports import ENTITY_COLUMNS, entity_cells
 from core.reference.spreadsheet import to_csv
 from handlers.consortia.chat import ERRORS
 from handlers.consortia.render import condition, countries, topic_lines
@@ -18,7 +21,7 @@ from handlers.routes import CONSORTIUM_EXPORT
 from handlers.turns import Handler, Turn, button
 
 _TAG = re.compile(r"<[^>]+>")
-CSV_HEADER = ["role", "name", "entity", "country", "entity_type", "pic", "affiliated"]
+CSV_HEADER = ["role", "name", *ENTITY_COLUMNS]
 
 
 def plain(text: str) -> str:
@@ -34,7 +37,8 @@ def markdown(t: Translator, card: Card) -> str:
     lines += ["", f"## {plain(t('consortium.md.idea'))}", "", c.description, ""]
     lines += [f"## {plain(t('consortium.md.members'))}", ""]
     lines.append(plain(t("consortium.md.table_head")))
-    lines.append("|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|")
+    parents = entity_names(c)
     for m in c.active():
         role = plain(
             t(
@@ -51,6 +55,7 @@ def markdown(t: Translator, card: Card) -> str:
             country_name(t, e.country) if e else "—",
             plain(t(f"consortium.kind.{e.kind.value}")) if e else "—",
             (e.pic or "—") if e else "—",
+            affiliation(t, e, parents),
         ]
         lines.append("| " + " | ".join(x.replace("|", "/") for x in cells) + " |")
     lines += ["", f"## {plain(t('consortium.md.verdict'))}", ""]
@@ -65,29 +70,30 @@ def markdown(t: Translator, card: Card) -> str:
         lines.append(plain(t("consortium.card.countries", countries=countries(t, verdict.counted))))
     if verdict.notes:
         lines += ["", plain(t("consortium.verdict.notes"))]
-        lines += [f"- {plain(condition(t, x))}" for x in verdict.notes]
+        parents = entity_names(c)
+        lines += [f"- {plain(condition(t, x, parents))}" for x in verdict.notes]
     lines += ["", f"_{plain(t('consortium.card.guidance'))}_", ""]
     return "\n".join(lines)
 
 
+def affiliation(t: Translator, entity: Entity | None, parents: Mapping[int, str]) -> str:
+    """The entity an affiliated entity belongs with ("yes" when not named), else "—"."""
+    if entity is None or not entity.affiliated:
+        return "—"
+    return parents.get(entity.affiliated_with or 0) or plain(t("consortium.md.affiliated"))
+
+
 def csv_rows(card: Card) -> list[list[str]]:
-    """One row per member: role, name and the legal entity."""
+    """One row per member: role, name and the legal entity (with what it is affiliated with)."""
     c = card.consortium
-    rows = []
-    for m in c.active():
-        e = m.entity
-        rows.append(
-            [
-                "coordinator" if m.telegram_id == c.coordinator_id else "member",
-                m.name,
-                e.name if e else "",
-                e.country if e else "",
-                e.kind.value if e else "",
-                (e.pic or "") if e else "",
-                "yes" if e and e.affiliated else "no",
-            ]
-        )
-    return rows
+    return [
+        [
+            "coordinator" if m.telegram_id == c.coordinator_id else "member",
+            m.name,
+            *entity_cells(c, m.entity),
+        ]
+        for m in c.active()
+    ]
 
 
 async def export(turn: Turn) -> None:

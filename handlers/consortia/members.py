@@ -3,6 +3,7 @@ invitation, one's own legal entity, and the coordinator's remove / hand over / c
 
 from __future__ import annotations
 
+from core.consortia.cards import Card, entity_names, parents
 from core.consortia.model import EntityType, MemberStatus
 from handlers.common import Button, clip
 from handlers.consortia.chat import ERRORS, remember_handle, show_card
@@ -11,6 +12,7 @@ from handlers.i18n import Safe
 from handlers.prompts import Prompt, open_prompt, with_aside
 from handlers.routes import (
     CONSORTIUM_ACCEPT,
+    CONSORTIUM_AFFILIATE,
     CONSORTIUM_AFFILIATED,
     CONSORTIUM_CLOSE,
     CONSORTIUM_DECLINE,
@@ -105,15 +107,25 @@ async def decline(turn: Turn) -> None:
     await turn.reply(turn.t("consortium.declined"), edit=True)
 
 
+async def _as_member(turn: Turn, cid: int) -> Card | None:
+    """The card, for an accepted member only (anyone else is told the button is not theirs)."""
+    card = await turn.services.consortia.card(turn.user_id, cid, now=turn.now())
+    if card.mine is None or card.mine.status is not MemberStatus.MEMBER:
+        await turn.reply(turn.t("buttons.not_yours"))
+        return None
+    return card
+
+
 async def entity_menu(turn: Turn) -> None:
     """co:e:<id>: my legal entity and how to change it."""
     t, cid = turn.t, turn.int_arg()
-    card = await turn.services.consortia.card(turn.user_id, cid, now=turn.now())
-    mine = card.mine
-    if mine is None or mine.status is not MemberStatus.MEMBER:
-        await turn.reply(t("buttons.not_yours"))
+    card = await _as_member(turn, cid)
+    mine = card.mine if card is not None else None
+    if card is None or mine is None:
         return
-    affiliated = bool(mine.entity and mine.entity.affiliated)
+    parents = entity_names(card.consortium)
+    entity = mine.entity
+    parent = parents.get(entity.affiliated_with or 0) if entity else None
     kinds = [
         (
             ("✓ " if mine.entity and mine.entity.kind is k else "")
@@ -131,11 +143,9 @@ async def entity_menu(turn: Turn) -> None:
         kinds[3:],
         [
             (
-                t(
-                    "consortium.entity.affiliated_on"
-                    if affiliated
-                    else "consortium.entity.affiliated_off"
-                ),
+                t("consortium.entity.affiliated_on", parent=clip(parent, 60))
+                if parent
+                else t("consortium.entity.affiliated_off"),
                 CONSORTIUM_AFFILIATED.pack(cid),
             )
         ],
@@ -143,7 +153,7 @@ async def entity_menu(turn: Turn) -> None:
     ]
     parts = (
         t("consortium.entity.title"),
-        entity_line(t, mine.entity),
+        entity_line(t, mine.entity, parents),
         "",
         t("consortium.entity.help"),
     )
@@ -176,9 +186,29 @@ async def entity_kind(turn: Turn) -> None:
 
 
 async def affiliated(turn: Turn) -> None:
-    """co:ea:<id>: my entity is (or is no longer) affiliated with another member's."""
+    """co:ea:<id>: with which member's entity mine is affiliated (or none)."""
+    t, cid = turn.t, turn.int_arg()
+    card = await _as_member(turn, cid)
+    mine = card.mine if card is not None else None
+    if card is None or mine is None:
+        return
+    current = mine.entity.affiliated_with if mine.entity and mine.entity.affiliated else 0
+    rows: list[list[Button]] = []
+    for member in parents(card.consortium, turn.user_id):
+        assert member.entity is not None
+        label = t("consortium.entity.parent", entity=clip(member.entity.name, 60), name=member.name)
+        mark = "✓ " if member.telegram_id == current else ""
+        rows.append([(f"{mark}{label}", CONSORTIUM_AFFILIATE.pack(cid, member.telegram_id))])
+    none = ("✓ " if not current else "") + t("consortium.entity.independent")
+    rows.append([(none, CONSORTIUM_AFFILIATE.pack(cid, 0))])
+    rows.append(_back(turn, cid))
+    await turn.reply(t("consortium.entity.affiliation"), rows)
+
+
+async def affiliate(turn: Turn) -> None:
+    """co:ew:<id>:<member>: mine is affiliated with that member's entity (0: independent)."""
     card = await turn.services.consortia.set_entity(
-        turn.user_id, turn.int_arg(), now=turn.now(), toggle_affiliated=True
+        turn.user_id, turn.int_arg(0), now=turn.now(), affiliated_with=turn.int_arg(1)
     )
     turn.services.wake_outbox()
     await show_card(turn, card, edit=False, intro=turn.t("consortium.entity.saved"))
@@ -262,6 +292,7 @@ def handlers() -> list[Handler]:
         button(CONSORTIUM_ENTITY_ASK, entity_ask, errors=ERRORS),
         button(CONSORTIUM_ENTITY_KIND, entity_kind, errors=ERRORS),
         button(CONSORTIUM_AFFILIATED, affiliated, errors=ERRORS),
+        button(CONSORTIUM_AFFILIATE, affiliate, errors=ERRORS),
         button(CONSORTIUM_MANAGE, manage, errors=ERRORS),
         button(CONSORTIUM_REMOVE, remove, errors=ERRORS),
         button(CONSORTIUM_HAND_OVER, hand_over, errors=ERRORS),

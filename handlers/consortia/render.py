@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from core.consortia.cards import Card
+from core.consortia.cards import Card, entity_names
 from core.consortia.gap import Gap
 from core.consortia.model import Condition, Entity, MemberStatus, Topic
 from handlers.common import clip
 from handlers.i18n import Safe, Translator
-from handlers.partners.cards import render_reason
+from handlers.partners.cards import render_reason, topic_label
 from handlers.people.card import country_name
 
 
-def countries(t: Translator, codes: Sequence[object]) -> str:
-    """Country names joined as the language joins a list ("DE and NL" / "독일, 네덜란드")."""
-    names = sorted(country_name(t, str(c)) for c in codes)
+def joined(t: Translator, names: Sequence[str]) -> str:
+    """Names joined as the language joins a list ("A, B and C" / "A, B, C")."""
     if len(names) <= 1:
         return "".join(names)
     return t("consortium.list_and", first=", ".join(names[:-1]), last=names[-1])
 
 
-def condition(t: Translator, c: Condition) -> Safe:
-    """One unmet condition or note, in words, with its parameters."""
+def countries(t: Translator, codes: Sequence[object]) -> str:
+    """Country names joined as the language joins a list ("DE and NL" / "독일, 네덜란드")."""
+    return joined(t, sorted(country_name(t, str(c)) for c in codes))
+
+
+def condition(t: Translator, c: Condition, parents: Mapping[int, str] | None = None) -> Safe:
+    """One unmet condition or note, in words, with its parameters (`parents`: the members'
+    entities, which an affiliated entity is named with)."""
     p = dict(c.params)
     others = p.get("other_than") or ()
     assert isinstance(others, tuple)
@@ -45,6 +50,9 @@ def condition(t: Translator, c: Condition) -> Safe:
     entity = str(p.get("entity", ""))
     country = country_name(t, str(p.get("country", "")))
     if c.code == "affiliated":
+        parent = (parents or {}).get(int(str(p["with"]))) if p.get("with") else None
+        if parent:
+            return t("consortium.note.affiliated_with", entity=entity, parent=parent)
         return t("consortium.note.affiliated", entity=entity)
     if c.code == "not_allowed":
         return t("consortium.note.not_allowed", entity=entity, country=country)
@@ -77,15 +85,21 @@ def condition(t: Translator, c: Condition) -> Safe:
     return Safe(c.code)
 
 
-def entity_line(t: Translator, entity: Entity | None) -> Safe:
-    """A member's legal entity, or that it is still missing."""
+def entity_line(
+    t: Translator, entity: Entity | None, parents: Mapping[int, str] | None = None
+) -> Safe:
+    """A member's legal entity, or that it is still missing; an affiliated entity says with
+    which member's entity (`parents`)."""
     if entity is None:
         return t("consortium.entity.missing")
     extras = [country_name(t, entity.country), t(f"consortium.kind.{entity.kind.value}")]
     if entity.pic:
         extras.append(f"PIC {entity.pic}")
     line = t("consortium.entity.line", name=entity.name, extras=", ".join(extras))
-    if entity.affiliated:
+    parent = (parents or {}).get(entity.affiliated_with or 0)
+    if parent:
+        line = Safe(f"{line} {t('consortium.entity.affiliated_with', parent=parent)}")
+    elif entity.affiliated:
         line = Safe(f"{line} {t('consortium.entity.affiliated_mark')}")
     return line
 
@@ -112,14 +126,14 @@ def topic_lines(t: Translator, topic: Topic, action: str | None = None) -> list[
 
 def verdict_lines(t: Translator, card: Card) -> list[str]:
     """Eligible ✓, or exactly what is missing; then what did not count and why."""
-    verdict = card.verdict
+    verdict, parents = card.verdict, entity_names(card.consortium)
     lines: list[str] = [
         t("consortium.verdict.eligible" if verdict.eligible else "consortium.verdict.missing")
     ]
     lines += [Safe(f"• {condition(t, c)}") for c in verdict.unmet]
     if verdict.notes:
         lines.append(t("consortium.verdict.notes"))
-        lines += [Safe(f"• {condition(t, c)}") for c in verdict.notes]
+        lines += [Safe(f"• {condition(t, c, parents)}") for c in verdict.notes]
     return lines
 
 
@@ -143,7 +157,7 @@ def render_card(t: Translator, card: Card) -> Safe:
                 "consortium.card.member",
                 role=role,
                 name=member.name,
-                entity=entity_line(t, member.entity),
+                entity=entity_line(t, member.entity, entity_names(c)),
             )
         )
     invited = [m.name for m in c.members if m.status is MemberStatus.INVITED]
@@ -158,9 +172,14 @@ def render_card(t: Translator, card: Card) -> Safe:
     return Safe("\n".join(lines))
 
 
+def term_names(t: Translator, term_ids: Sequence[str]) -> str:
+    """Taxonomy terms in the reader's language, joined as the language joins a list."""
+    return joined(t, [topic_label(t, term_id) for term_id in term_ids])
+
+
 def render_gap(t: Translator, gaps: Sequence[Gap]) -> Safe:
     """The people who would fill the gap, each with their entity and the engine's reasons."""
-    stronger = bool(gaps) and gaps[0].adds != "eligibility"
+    stronger = bool(gaps) and gaps[0].stronger
     lines: list[str] = [t("consortium.gap.stronger" if stronger else "consortium.gap.title")]
     for gap in gaps:
         name = gap.profile.full_name or "?"
@@ -174,6 +193,8 @@ def render_gap(t: Translator, gaps: Sequence[Gap]) -> Safe:
             lines.append(
                 t("consortium.gap.adds_sector", kind=t(f"consortium.kind.{gap.entity.kind.value}"))
             )
+        if gap.brings:
+            lines.append(t("consortium.gap.adds_expertise", terms=term_names(t, gap.brings)))
         reasons = [r for r in (render_reason(t, x, name) for x in gap.suggestion.reasons) if r]
         lines += [Safe(f"  • {r}") for r in reasons[:3]]
     return Safe("\n".join(lines))

@@ -20,7 +20,9 @@ async def start(turn: Turn) -> None:
     """Welcome, bind an invite from the deep link, then consent or continue the profile."""
     t, services = turn.t, turn.services
     payload = turn.ctx.args[0] if turn.ctx.args else None
-    result = await services.people.onboarding.start(turn.user_id, payload, now=turn.now())
+    result = await services.people.onboarding.start(
+        turn.user_id, payload, now=turn.now(), username=_username(turn)
+    )
     await offer_organiser_menu(turn)  # once per run: Telegram knows an organiser's chat from now
     event = services.event_name
     if result.arrival in (
@@ -40,6 +42,12 @@ async def start(turn: Turn) -> None:
     await welcome_back(turn, result.profile)
 
 
+def _username(turn: Turn) -> str | None:
+    """The person's Telegram @username (kept so others can invite them by it)."""
+    user = turn.update.effective_user
+    return user.username if user is not None else None
+
+
 async def accept(turn: Turn) -> None:
     """Accept pressed: consent stored; the notice becomes the thanks and the first question (or
     the prefilled card, then the question), so the person gets no extra message."""
@@ -47,7 +55,7 @@ async def accept(turn: Turn) -> None:
     if not await _current_notice(turn):
         return
     result = await services.people.onboarding.accept_consent(
-        turn.user_id, language=t.language, now=turn.now()
+        turn.user_id, language=t.language, now=turn.now(), username=_username(turn)
     )
     if result.arrival is Arrival.DENIED:
         await turn.reply(t("access.denied", event=services.event_name), edit=True)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.consortia.model import Consortium, Entity, EntityType, Member, MemberStatus, Topic
 from core.consortia.programme import ActionType, Pillar
-from storage.consortia.rows import ConsortiumMemberRow, ConsortiumRow, HandleRow, TopicRow
+from storage.consortia.rows import CardMessageRow, ConsortiumMemberRow, ConsortiumRow, TopicRow
 
 
 def _topic(row: TopicRow) -> Topic:
@@ -34,6 +34,7 @@ def _member(row: ConsortiumMemberRow) -> Member:
             EntityType(row.entity_kind or "other"),
             row.entity_pic,
             row.entity_affiliated,
+            row.affiliated_id if row.entity_affiliated else None,
         )
     return Member(row.telegram_id, MemberStatus(row.status), "", entity, row.from_id, row.at)
 
@@ -156,6 +157,7 @@ class SqlConsortia:
         row.entity_kind = entity.kind.value if entity else None
         row.entity_pic = entity.pic if entity else None
         row.entity_affiliated = bool(entity and entity.affiliated)
+        row.affiliated_id = entity.affiliated_with if entity and entity.affiliated else None
         await self.s.flush()
 
     async def remove_member(self, consortium_id: int, person: int) -> bool:
@@ -188,21 +190,27 @@ class SqlConsortia:
         await self.s.flush()
         return row.version
 
-    async def remember_handle(self, person: int, username: str, at: datetime) -> None:
-        """The person's @username now (another person's old claim on it is dropped)."""
-        await self.s.execute(
-            delete(HandleRow).where(HandleRow.username == username, HandleRow.telegram_id != person)
-        )
-        row = await self.s.get(HandleRow, person)
+    async def card_message(self, consortium_id: int, person: int) -> tuple[int, str] | None:
+        """The message that last showed the person this card, and what it showed."""
+        row = await self.s.get(CardMessageRow, (consortium_id, person))
+        return None if row is None else (row.message_id, row.fingerprint)
+
+    async def remember_card(
+        self, consortium_id: int, person: int, message_id: int, fingerprint: str, at: datetime
+    ) -> None:
+        """The card's message for this person now (replaces the one before)."""
+        row = await self.s.get(CardMessageRow, (consortium_id, person))
         if row is None:
-            self.s.add(HandleRow(telegram_id=person, username=username, at=at))
-        else:
-            row.username, row.at = username, at
+            row = CardMessageRow(consortium_id=consortium_id, telegram_id=person)
+            self.s.add(row)
+        row.message_id, row.fingerprint, row.at = message_id, fingerprint, at
         await self.s.flush()
 
-    async def by_handle(self, username: str) -> int | None:
-        """Who uses this @username, when the bot has seen it."""
-        found = await self.s.scalar(
-            select(HandleRow.telegram_id).where(HandleRow.username == username)
+    async def forget_card(self, consortium_id: int, person: int) -> None:
+        """The person no longer sees this consortium: their card is not kept up to date."""
+        await self.s.execute(
+            delete(CardMessageRow).where(
+                CardMessageRow.consortium_id == consortium_id,
+                CardMessageRow.telegram_id == person,
+            )
         )
-        return int(found) if found is not None else None

@@ -71,19 +71,30 @@ class ConsortiumMemberRow(Base):
     entity_kind: Mapped[str | None] = mapped_column(String(16))
     entity_pic: Mapped[str | None] = mapped_column(String(9))
     entity_affiliated: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The member whose entity theirs is affiliated with (named, never identified, in the
+    #: access copy; cleared when that member leaves).
+    affiliated_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("people.telegram_id", ondelete="SET NULL")
+    )
 
 
-class HandleRow(Base):
-    """A person's Telegram @username as last seen by /consortium, so members can invite them
-    by it (lower case, without the @)."""
+class CardMessageRow(Base):
+    """The chat message that last showed a person a consortium's card, so every change edits
+    it in place; `fingerprint` is what it shows, so an edit that would change nothing is not
+    sent."""
 
-    __tablename__ = "consortium_handles"
+    __tablename__ = "consortium_cards"
 
+    consortium_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("consortia.id", ondelete="CASCADE"), primary_key=True
+    )
     telegram_id: Mapped[int] = mapped_column(
         BigInteger,
         ForeignKey("people.telegram_id", ondelete="CASCADE"),
         primary_key=True,
         autoincrement=False,
+        index=True,
     )
-    username: Mapped[str] = mapped_column(String(32), index=True)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    fingerprint: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime]

@@ -49,6 +49,7 @@ class SqlPeople:
             awaiting_mode=row.awaiting_mode,
             unreachable_at=row.unreachable_at,
             timezone=row.timezone,
+            username=row.username,
         )
 
     async def add(self, person: Person) -> None:
@@ -74,6 +75,7 @@ class SqlPeople:
         row.awaiting_mode = person.awaiting_mode
         row.unreachable_at = person.unreachable_at
         row.timezone = person.timezone
+        row.username = person.username
 
     async def mark_unreachable(self, telegram_id: int, at: datetime) -> None:
         await self.s.execute(
@@ -93,6 +95,25 @@ class SqlPeople:
         """All people who consented at some point, by id (for organiser exports)."""
         rows = await self.s.scalars(select(PersonRow).order_by(PersonRow.telegram_id))
         return [self._to_core(r) for r in rows]
+
+    async def set_username(self, telegram_id: int, username: str | None) -> None:
+        """The person's @username now; whoever held it before (a stale row) lets it go."""
+        if username is not None:
+            await self.s.execute(
+                update(PersonRow)
+                .where(PersonRow.username == username, PersonRow.telegram_id != telegram_id)
+                .values(username=None)
+            )
+        await self.s.execute(
+            update(PersonRow).where(PersonRow.telegram_id == telegram_id).values(username=username)
+        )
+
+    async def by_username(self, username: str) -> int | None:
+        """Who uses this @username (lower case), when the bot has seen it."""
+        found = await self.s.scalar(
+            select(PersonRow.telegram_id).where(PersonRow.username == username).limit(1)
+        )
+        return int(found) if found is not None else None
 
     async def unreachable_ids(self) -> list[int]:
         rows = await self.s.scalars(

@@ -24,6 +24,8 @@ class PersonRow(Base):
     awaiting_mode: Mapped[str | None] = mapped_column(String(16))
     unreachable_at: Mapped[datetime | None]
     timezone: Mapped[str | None] = mapped_column(String(64))
+    #: The Telegram @username last seen (lower case), for invitations by @username.
+    username: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class ConsentRow(Base):

@@ -32,6 +32,7 @@ PERSON_COLUMNS = (
     "to_id",
     "recipient_id",
     "used_by",
+    "affiliated_id",
 )
 #: Tables that are not about one attendee (organiser accounts, event programme, broadcasts).
 NOT_PERSONAL = {

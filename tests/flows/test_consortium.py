@@ -8,64 +8,27 @@ import json
 
 from sqlalchemy import select
 
-from bot.event_file import load_event_file
-from core.event.loading import load_event
-from core.meetings.messages import calendar_for
 from storage.base import Base
 from storage.privacy.repository import PERSON_COLUMNS
-from tests.support.journeys import EXAMPLE, onboard
-from tests.support.personas import ANNA, COLLEAGUE, JIWOO, MIRROR, SENSING
-
-CLUSTER = "HORIZON-CL4-2025-03-DIGITAL-EMERGING-02"
-RESTRICTED = "HORIZON-CL4-2025-05-DIGITAL-EMERGING-05"
-JI, AN, MJ, LU, SO = 1, 2, 3, 4, 5
-ORGANISER = 9000
-
-
-async def forum(bot):
-    """The example event (with its two topics) and five onboarded people."""
-    event = load_event_file(EXAMPLE)
-    await load_event(bot.uow, event, force=False, now=bot.clock.now(), ics=calendar_for(event.name))
-    users = {}
-    for uid, answers in ((JI, JIWOO), (AN, ANNA), (MJ, COLLEAGUE), (LU, MIRROR), (SO, SENSING)):
-        users[uid] = bot.client(uid, answers["full_name"].split()[0])
-        await onboard(users[uid], **answers)
-    return users
-
-
-async def create(user, title, topic, action="Research and Innovation Action (RIA)"):
-    """/consortium → New → title, topic, type of action, description."""
-    await user.command("consortium")
-    await user.press("➕ New consortium")
-    assert "working title" in user.last().text
-    await user.send(title)
-    assert "call topic" in user.last().text
-    assert (
-        f"<code>{RESTRICTED}</code> — Quantum computing: scalable pilot lines" in user.last().text
-    )
-    await user.send(topic)
-    topic_text = user.last().text
-    await user.press(action)
-    await user.send("Cryo-CMOS control for a QKD testbed between Seoul and Delft.")
-    return topic_text
-
-
-async def invite_and_join(bot, inviter, invitee, name):
-    """The inviter picks a person from the list; the invitee joins from the invitation."""
-    await inviter.press("➕ Invite")
-    await inviter.press(f"➕ {name}")
-    assert f"Invitation sent to {name}" in inviter.last().text
-    await bot.dispatch()
-    assert "invites you to a Horizon Europe consortium" in invitee.last().text
-    await invitee.press("✅ Join")
-    await bot.dispatch()
-    return invitee.last()
-
-
-def cid_of(message) -> int:
-    """The consortium id carried by a card's Invite button."""
-    data = next(b["callback_data"] for b in message.inline_buttons if "Invite" in b["text"])
-    return int(data.split(":")[2])
+from tests.support.consortia import (
+    AN,
+    CLUSTER,
+    JI,
+    LU,
+    MJ,
+    ORGANISER,
+    RESTRICTED,
+    SO,
+    cid_of,
+    create,
+    edit_entity,
+    forum,
+    invite_and_join,
+    live_card,
+    trio,
+)
+from tests.support.journeys import onboard
+from tests.support.personas import NV_SENSING
 
 
 async def test_kr_nl_de_form_an_eligible_ria_then_fill_the_gap_of_a_restricted_topic(make_bot):
@@ -93,9 +56,16 @@ async def test_kr_nl_de_form_an_eligible_ria_then_fill_the_gap_of_a_restricted_t
     joined = await invite_and_join(bot, jiwoo, lukas, "Lukas Weber")
     assert "✅ <b>Eligible</b>" in joined.text
     assert "Countries counted: Germany, Netherlands and South Korea" in joined.text
-    # Everyone already in heard of it, with the verdict now.
-    assert "Lukas Weber</b> joined" in jiwoo.last().text and "✅ eligible" in jiwoo.last().text
-    assert "✅ eligible" in anna.last().text
+    # Everyone already in sees it on the card they have, edited in place, and hears (once,
+    # briefly) that it turned eligible.
+    first = cid_of(joined)
+    for member in (jiwoo, anna):
+        card = await live_card(bot, member, first)
+        assert card.edited and "<b>Lukas Weber</b> — Forschungszentrum Jülich" in card.text
+        assert "✅ <b>Eligible</b>" in card.text
+        assert member.last().text == (
+            "✅ <b>Quantum-safe links</b> is now eligible: the minimum conditions are met."
+        )
     # Eligible: Fill the gap now looks for what would make it stronger (a country it lacks).
     await lukas.press("🔍 Fill the gap")
     stronger = lukas.last().text
@@ -132,9 +102,10 @@ async def test_kr_nl_de_form_an_eligible_ria_then_fill_the_gap_of_a_restricted_t
     assert "✅ <b>Eligible</b>" in sofia.last().text
     await bot.dispatch()
     for member in (jiwoo, anna, lukas):
-        update = member.last().text
-        assert "Sofia Rossi</b> joined <b>Quantum pilot line" in update
-        assert "Now: ✅ eligible." in update
+        card = await live_card(bot, member, cid)
+        assert "<b>Sofia Rossi</b> — INRiM (Italy" in card.text
+        assert "✅ <b>Eligible</b>" in card.text
+        assert "<b>Quantum pilot line</b> is now eligible" in member.last().text
     await anna.press("🧩 Show the card")
     assert "✅ <b>Eligible</b>" in anna.last().text
     async with bot.uow() as uow:
@@ -146,7 +117,16 @@ async def test_kr_nl_de_form_an_eligible_ria_then_fill_the_gap_of_a_restricted_t
     await anna.press("📄 Export")
     table = anna.last_document()
     rows = list(csv.reader(io.StringIO(table.data.decode("utf-8-sig"))))
-    assert rows[0] == ["role", "name", "entity", "country", "entity_type", "pic", "affiliated"]
+    assert rows[0] == [
+        "role",
+        "name",
+        "entity",
+        "country",
+        "entity_type",
+        "pic",
+        "affiliated",
+        "affiliated_with",
+    ]
     assert rows[1][:4] == [
         "coordinator",
         "Ji-woo Kim",
@@ -161,7 +141,10 @@ async def test_kr_nl_de_form_an_eligible_ria_then_fill_the_gap_of_a_restricted_t
     )
     text = summary.data.decode()
     assert text.startswith("# Quantum pilot line")
-    assert "Eligible" in text and "| Sofia Rossi | member | INRiM | Italy |" in text
+    assert (
+        "Eligible" in text
+        and "| Sofia Rossi | member | INRiM | Italy | university | — | — |" in text
+    )
     assert "this topic is not open to entities from South Korea" in text
 
     # Organisers: the CLI table and the /stats line.
@@ -192,16 +175,52 @@ async def test_the_entity_is_prefilled_and_each_member_edits_only_their_own(make
     assert "exactly 9 digits" in anna.last().text
     await anna.send("999987654")
     assert "PIC 999987654" in anna.last().text
-    await anna.press("🏛 My legal entity")
-    await anna.press("✏️ Country")
-    await anna.send("독일")
+    await edit_entity(anna, "Country", "독일")
     assert "Delft University of Technology (Germany" in anna.last().text
+    # Affiliated: with which member's entity, said on the card and in the exports.
+    cid = cid_of(anna.last())
     await anna.press("🏛 My legal entity")
-    await anna.press("⬜ Affiliated with another member's entity")
-    assert "affiliated entity" in anna.last().text
-    assert "does not count towards the minimum" in anna.last().plain
+    await anna.press("⬜ Affiliated with another member's entity?")
+    assert "affiliated entity of another member's entity" in anna.last().text
+    assert anna.last().buttons == [
+        "🔗 Korea Institute of Science and Technology (Ji-woo Kim)",
+        "✓ Independent: not affiliated",
+        "🧩 Show the card",
+    ]
+    await anna.press_data(f"co:ew:{cid}:{MJ}")  # not a member: refused, nothing changes
+    assert "affiliated only with the entity of another member" in anna.last().text
+    await anna.press("🔗 Korea Institute of Science and Technology (Ji-woo Kim)")
+    card = anna.last()
+    assert (
+        "Delft University of Technology (Germany, university, PIC 999987654) "
+        "· affiliated with Korea Institute of Science and Technology" in card.text
+    )
+    assert (
+        "Delft University of Technology is an affiliated entity of Korea Institute of Science "
+        "and Technology: it does not count towards the minimum." in card.plain
+    )
+    before = len(jiwoo.messages())
     await bot.dispatch()
-    assert "Anna de Vries</b> updated their legal entity" in jiwoo.last().text
+    # Ji-woo's card changed in place; the verdict did not turn, so nothing new arrives.
+    assert len(jiwoo.messages()) == before
+    assert (
+        "· affiliated with Korea Institute of Science and Technology"
+        in (await live_card(bot, jiwoo, cid)).text
+    )
+    await anna.press("📄 Export")
+    rows = list(csv.reader(io.StringIO(anna.last_document().data.decode("utf-8-sig"))))
+    assert rows[2][6:] == ["yes", "Korea Institute of Science and Technology"]
+    async with bot.uow() as uow:
+        stored = (await uow.consortia.get(cid)).member(AN).entity
+        assert (stored.affiliated, stored.affiliated_with) == (True, JI)
+    header, table = await bot.services.consortia.table(now=bot.clock.now())
+    assert header[-2:] == ["affiliated", "affiliated_with"]
+    assert table[1][-2:] == ["yes", "Korea Institute of Science and Technology"]
+    # Independent again.
+    await anna.press("🏛 My legal entity")
+    await anna.press("🔗 Affiliated with Korea Institute of Science and Technology")
+    await anna.press("Independent: not affiliated")
+    assert "affiliated" not in anna.last().plain.split("Members")[1].split("Not eligible")[0]
 
 
 async def test_forged_presses_are_refused_and_change_nothing(make_bot):
@@ -278,10 +297,14 @@ async def test_mydata_shows_consortia_and_deleteme_passes_coordination_on(make_b
     await jiwoo.command("deleteme")
     await jiwoo.press("🗑 Yes, delete everything")
     await bot.dispatch()
+    assert anna.last().text == (
+        "👑 Ji-woo Kim left <b>Quantum-safe links</b>; you coordinate it now.\n"
+        "⚠️ <b>Quantum-safe links</b> is no longer eligible: the card says what is missing."
+    )
+    assert "is no longer eligible" in lukas.last().text
     for member in (anna, lukas):
-        told = member.last().text
-        assert "Ji-woo Kim left <b>Quantum-safe links</b>" in told
-        assert "<b>Anna de Vries</b> coordinates it now" in told
+        card = await live_card(bot, member, cid)
+        assert "👑 <b>Anna de Vries</b>" in card.text and "Ji-woo" not in card.text
     async with bot.uow() as uow:
         stored = await uow.consortia.get(cid)
         assert stored.coordinator_id == AN
@@ -323,72 +346,22 @@ async def test_korean_texts_and_a_topic_id_format_check(make_bot):
     assert "필라 II 토픽에서만 준회원국 법인으로 인정됩니다" in card
 
 
-async def test_decline_remove_hand_over_leave_and_close(make_bot):
+async def test_fill_the_gap_proposes_expertise_the_topic_names_and_no_member_covers(make_bot):
     bot = await make_bot()
-    users = await forum(bot)
-    jiwoo, anna, lukas, sofia = users[JI], users[AN], users[LU], users[SO]
-    await create(jiwoo, "Quantum-safe links", CLUSTER)
-    await invite_and_join(bot, jiwoo, anna, "Anna de Vries")
-    await invite_and_join(bot, jiwoo, lukas, "Lukas Weber")
-    await jiwoo.press("➕ Invite")
-    await jiwoo.press("➕ Sofia Rossi")
-    await bot.dispatch()
-    await sofia.press("✖ No, thanks")
-    assert "You declined the invitation" in sofia.last().text
-    await bot.dispatch()
-    assert "Sofia Rossi declined the invitation" in jiwoo.last().text
-
-    # The coordinator removes Lukas: he is told, the others see the verdict fall.
-    await jiwoo.command("consortium")
-    await jiwoo.press("Quantum-safe links")
-    await jiwoo.press("⚙️ Members")
-    await jiwoo.press("✖ Lukas Weber")
-    assert "Removed." in jiwoo.last().text and "Lukas Weber" not in jiwoo.last().text
-    await bot.dispatch()
-    assert "took you out of the consortium <b>Quantum-safe links</b>" in lukas.last().text
-    assert "Lukas Weber is no longer in" in anna.last().text
-    assert "Now: ❌ not eligible yet" in anna.last().text
-
-    # Coordination handed over to Anna; Ji-woo leaves; Anna closes.
-    await jiwoo.press("⚙️ Members")
-    await jiwoo.press("👑 Anna de Vries")
-    assert "Coordination handed over" in jiwoo.last().text
-    assert "⚙️ Members" not in jiwoo.last().buttons and "🚪 Leave" in jiwoo.last().buttons
-    await bot.dispatch()
-    assert "<b>Anna de Vries</b> coordinates <b>Quantum-safe links</b> now" in anna.last().text
-    await jiwoo.press("🚪 Leave")
-    assert "You left the consortium" in jiwoo.last().text
-    await bot.dispatch()
-    assert "Ji-woo Kim left <b>Quantum-safe links</b>" in anna.last().text
-    await anna.press("🧩 Show the card")
-    await anna.press("⚙️ Members")
-    await anna.press("🔒 Close the consortium")
-    assert "The consortium is closed" in anna.last().text
-    assert "🔒 Closed" in anna.last().text
-    assert anna.last().buttons == ["📄 Export", "📋 My consortia"]
-    await jiwoo.command("consortium")
-    assert "Quantum-safe links" not in jiwoo.last().text  # she left
-
-
-async def test_invite_by_username_once_the_person_used_consortium(make_bot):
-    bot = await make_bot()
-    users = await forum(bot)
-    jiwoo = users[JI]
-    sofia = bot.client(SO, "Sofia", username="Sofia_Rossi")  # the same person, with a username
-    await create(jiwoo, "Quantum-safe links", CLUSTER, "Coordination and Support Action (CSA)")
-    warning = "⚠️ The organisers list this topic as: Research and Innovation Action (RIA)."
-    assert warning in jiwoo.last().text
-    await jiwoo.press("➕ Invite")
-    await jiwoo.press("✏️ By @username")
-    await jiwoo.send("@sofia_rossi")
-    assert "I don't know @sofia_rossi yet" in jiwoo.last().text
-    await jiwoo.send("not a handle!")
-    assert "not a Telegram @username" in jiwoo.last().text
-
-    await sofia.command("consortium")  # the bot now knows her username
-    await jiwoo.send("@Sofia_Rossi")
-    assert "Invitation sent to Sofia Rossi" in jiwoo.last().text
-    await bot.dispatch()
-    assert "invites you to a Horizon Europe consortium" in sofia.last().text
+    users, cid = await trio(bot)
+    lukas = users[LU]
+    await onboard(bot.client(6, "Hannah"), **NV_SENSING)
+    # The topic is on quantum sensing; the members cover cryo-CMOS, qubits and QKD only.
+    await lukas.press("🔍 Fill the gap")
+    gap = lukas.last().text
+    brings = "➕ brings Quantum sensing: the topic and the idea name it, no member covers it"
+    assert f"Sofia Rossi</b> — INRiM (Italy, university)\n  ➕ adds Italy\n  {brings}" in gap
+    # Same country and type as Lukas's: only her expertise adds something.
+    assert f"Hannah Becker</b> — Universität Stuttgart (Germany, university)\n  {brings}" in gap
+    assert "Hannah Becker offers <i>NV-diamond magnetometers" in gap  # the engine's reason
+    assert "Min-jun Park" not in gap
+    await lukas.press("➕ Invite Hannah Becker")
+    assert "Invitation sent to Hannah Becker" in lukas.last().text
     async with bot.uow() as uow:
-        assert await uow.consortia.by_handle("sofia_rossi") == SO
+        stored = await uow.consortia.get(cid)
+        assert stored.member(6).status.value == "invited"

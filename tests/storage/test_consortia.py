@@ -1,8 +1,9 @@
-"""The consortia repository round-trips topics, consortia, members and @usernames, on both
-databases, and the database cleans up after an erased person."""
+"""The consortia repository round-trips topics, consortia, members, their card messages and
+@usernames, on both databases, and the database cleans up after an erased person."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -48,7 +49,7 @@ async def test_topics_replace_the_declared_ones(uow):
         assert [t.id for t in await u.consortia.topics()] == ["ERC-2025-STG"]
 
 
-async def test_consortium_members_and_handles_round_trip_and_follow_an_erasure(uow):
+async def test_consortium_members_cards_and_handles_round_trip_and_follow_an_erasure(uow):
     async with uow() as u:
         for pid in (1, 2):
             await u.people.add(Person(pid, "en", 1, NOW))
@@ -67,8 +68,11 @@ async def test_consortium_members_and_handles_round_trip_and_follow_an_erasure(u
         )
         await u.consortia.save_member(cid, Member(2, MemberStatus.INVITED, invited_by=1, at=NOW))
         assert await u.consortia.touch(cid) == 2
-        await u.consortia.remember_handle(2, "anna_dv", NOW)
-        await u.consortia.remember_handle(1, "anna_dv", NOW)  # the username moved on
+        await u.people.set_username(2, "anna_dv")
+        await u.people.set_username(1, "anna_dv")  # the username moved on
+        await u.consortia.remember_card(cid, 1, 41, "a" * 32, NOW)
+        await u.consortia.remember_card(cid, 1, 42, "b" * 32, NOW)  # the newest card counts
+        await u.consortia.remember_card(cid, 2, 7, "c" * 32, NOW)
         await u.commit()
     async with uow() as u:
         stored = await u.consortia.get(cid)
@@ -76,8 +80,19 @@ async def test_consortium_members_and_handles_round_trip_and_follow_an_erasure(u
         assert stored.member(1).entity == entity
         assert stored.member(2).status is MemberStatus.INVITED
         assert stored.member(2).invited_by == 1
-        assert await u.consortia.by_handle("anna_dv") == 1
+        assert await u.people.by_username("anna_dv") == 1
+        assert (await u.people.get(2)).username is None
+        assert await u.consortia.card_message(cid, 1) == (42, "b" * 32)
         assert [c.id for c in await u.consortia.of_person(2)] == [cid]
+        # An entity affiliated with another member's keeps who that is.
+        linked = Entity("KIST foundation", "KR", EntityType.RESEARCH, affiliated=True)
+        await u.consortia.save_member(
+            cid,
+            Member(2, MemberStatus.MEMBER, entity=replace(linked, affiliated_with=1), at=NOW),
+        )
+        await u.commit()
+    async with uow() as u:
+        assert (await u.consortia.get(cid)).member(2).entity.affiliated_with == 1
         await u.session.execute(delete(PersonRow).where(PersonRow.telegram_id == 1))
         await u.commit()
     async with uow() as u:
@@ -85,4 +100,9 @@ async def test_consortium_members_and_handles_round_trip_and_follow_an_erasure(u
         assert stored is not None
         assert [m.telegram_id for m in stored.members] == [2]
         assert stored.member(2).invited_by is None
-        assert await u.consortia.by_handle("anna_dv") is None
+        assert stored.member(2).entity.affiliated_with is None
+        assert await u.people.by_username("anna_dv") is None
+        assert await u.consortia.card_message(cid, 1) is None
+        assert await u.consortia.card_message(cid, 2) == (7, "c" * 32)
+        await u.consortia.forget_card(cid, 2)
+        assert await u.consortia.card_message(cid, 2) is None

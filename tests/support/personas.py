@@ -44,3 +44,11 @@ SENSING = {
     "offers": "Optical lattice clock comparisons over fibre.",
     "seeks": "Partners in time transfer and quantum networks.",
 }
+NV_SENSING = {  # a German colleague of nobody, whose field is the cluster topic's
+    "full_name": "Hannah Becker",
+    "organisation": "Universität Stuttgart",
+    "country": "Germany",
+    "expertise": "NV centres in diamond, quantum magnetometry",
+    "offers": "NV-diamond magnetometers for industrial non-destructive testing.",
+    "seeks": "Cryogenic electronics and field partners for quantum sensing pilots.",
+}
