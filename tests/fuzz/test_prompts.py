@@ -58,7 +58,7 @@ _newcomers = itertools.count(800)
 #: An organiser's import writes registrations (nobody's rows yet) by design.
 IMPORTING = ("registrations", "invites")
 #: A consortium's rows have no owner column the invariant knows (its coordinator creates them).
-FORMING = ("consortia", "consortium_members")
+FORMING = ("consortia", "consortium_members", "consortium_cards")
 
 Prompt = Callable[[World, str, str], Awaitable[None]]
 
