@@ -134,6 +134,9 @@ async def _offer_or_finish(turn: Turn, pending: Pending, *, edit: bool) -> None:
     else:
         intro = t("orcid.saved_nothing")
     if pending.edit:
+        first, *others = (str(t(f"orcid.part_{p}")) for p in pending.edit)
+        if others:  # one question at a time: the rest from the card's ✏️ buttons
+            intro = Safe(f"{intro}\n{t('orcid.edit_later', first=first, others=', '.join(others))}")
         await turn.reply(intro, edit=edit)
         await ask_field(turn, EDIT_FIELD[pending.edit[0]], "edit")
         return

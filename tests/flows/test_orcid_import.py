@@ -143,3 +143,21 @@ async def test_the_id_can_be_taken_off_the_card_by_its_owner_only(make_bot):
     assert EN("orcid.forgotten") in user.last().text
     assert "orcid.org" not in user.last().text
     assert (await profile_of(bot, 4)).orcid is None
+
+
+async def test_several_parts_to_edit_are_asked_one_and_named_for_the_card(make_bot):
+    bot = await make_bot()
+    orcid_answers(bot, httpx.Response(200, content=RECORD))
+    user = bot.client(5, "Mina")
+    await onboard(user)
+    await user.command("profile")
+    await user.press(EN("orcid.button"))
+    await user.send("0000-0002-1825-0097")
+    await user.press(EN("orcid.edit"))  # the name
+    await user.press(EN("orcid.edit"))  # the employment
+    for _ in range(2):
+        await user.press(EN("orcid.skip"))
+    intro = user.texts()[-2]
+    assert EN("orcid.saved", parts="name, employment") in intro
+    assert EN("orcid.edit_later", first="name", others="employment") in intro
+    assert EN("ask.full_name") in user.last().text
