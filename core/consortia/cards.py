@@ -17,6 +17,7 @@ from core.consortia.model import (
 from core.consortia.ports import UnitOfWork
 from core.consortia.programme import normalise_topic_id, pillar_of
 from core.consortia.rules import evaluate
+from core.people.access import require_person
 from core.people.profile import Profile
 from core.people.visibility import Viewer, name_seen
 from core.reference.errors import DomainError, NotAllowed, NotFound
@@ -133,6 +134,15 @@ def parents(consortium: Consortium, person: int) -> list[Member]:
 def entity_names(consortium: Consortium) -> dict[int, str]:
     """The members' entities by member, for naming what an entity is affiliated with."""
     return {m.telegram_id: m.entity.name for m in consortium.active() if m.entity is not None}
+
+
+async def as_coordinator(uow: UnitOfWork, coordinator: int, consortium_id: int) -> Consortium:
+    """The open consortium, locked, for a change only its coordinator may make."""
+    await require_person(uow, coordinator)
+    consortium = await load(uow, consortium_id, lock=True)
+    require_coordinator(consortium, coordinator)
+    require_open(consortium)
+    return consortium
 
 
 def require_open(consortium: Consortium) -> None:

@@ -11,11 +11,11 @@ from core.consortia import invitations, reports
 from core.consortia.cards import (
     Card,
     ConsortiumError,
+    as_coordinator,
     card_of,
     load,
     parents,
     prefilled,
-    require_coordinator,
     require_member,
     require_open,
 )
@@ -232,10 +232,7 @@ class Consortia:
     ) -> Card:
         """The coordinator takes someone out (a member or an open invitation)."""
         async with self.uow() as uow:
-            await require_person(uow, coordinator)
-            consortium = await load(uow, consortium_id, lock=True)
-            require_coordinator(consortium, coordinator)
-            require_open(consortium)
+            consortium = await as_coordinator(uow, coordinator, consortium_id)
             if target == coordinator or consortium.member(target) is None:
                 raise NotFound(what="person")
             await self._take_out(uow, consortium, target)
@@ -257,10 +254,7 @@ class Consortia:
     ) -> Card:
         """The coordinator passes coordination to another member (who is told)."""
         async with self.uow() as uow:
-            await require_person(uow, coordinator)
-            consortium = await load(uow, consortium_id, lock=True)
-            require_coordinator(consortium, coordinator)
-            require_open(consortium)
+            consortium = await as_coordinator(uow, coordinator, consortium_id)
             member = consortium.member(target)
             if target == coordinator or member is None or member.status is not MemberStatus.MEMBER:
                 raise NotFound(what="person")
@@ -277,10 +271,7 @@ class Consortia:
     async def close(self, coordinator: int, consortium_id: int, *, now: datetime) -> Card:
         """The coordinator closes the consortium; members keep it in their list, read-only."""
         async with self.uow() as uow:
-            await require_person(uow, coordinator)
-            consortium = await load(uow, consortium_id, lock=True)
-            require_coordinator(consortium, coordinator)
-            require_open(consortium)
+            consortium = await as_coordinator(uow, coordinator, consortium_id)
             await uow.consortia.close(consortium_id, now)
             version = await uow.consortia.touch(consortium_id)
             name = name_seen(await uow.profiles.get(coordinator))

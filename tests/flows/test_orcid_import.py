@@ -39,6 +39,17 @@ async def profile_of(bot, uid):
         return await uow.profiles.get(uid)
 
 
+async def offered_a_record(bot, uid: int, name: str):
+    """An onboarded person who typed a valid iD: ORCID's record is on offer, part by part."""
+    orcid_answers(bot, httpx.Response(200, content=RECORD))
+    user = bot.client(uid, name)
+    await onboard(user)
+    await user.command("profile")
+    await user.press(EN("orcid.button"))
+    await user.send("0000-0002-1825-0097")
+    return user
+
+
 async def test_confirm_some_parts_and_refuse_others(make_bot):
     bot = await make_bot()
     seen = orcid_answers(bot, httpx.Response(200, content=RECORD))
@@ -85,12 +96,7 @@ async def test_confirm_some_parts_and_refuse_others(make_bot):
 
 async def test_use_and_edit_opens_the_question(make_bot):
     bot = await make_bot()
-    orcid_answers(bot, httpx.Response(200, content=RECORD))
-    user = bot.client(2, "Jiwoo")
-    await onboard(user)
-    await user.command("profile")
-    await user.press(EN("orcid.button"))
-    await user.send("0000-0002-1825-0097")
+    user = await offered_a_record(bot, 2, "Jiwoo")
     await user.press(EN("orcid.edit"))
     for _ in range(3):
         await user.press(EN("orcid.skip"))
@@ -122,12 +128,7 @@ async def test_orcid_unreachable_missing_or_garbled_is_one_sentence(make_bot):
 
 async def test_the_id_can_be_taken_off_the_card_by_its_owner_only(make_bot):
     bot = await make_bot()
-    orcid_answers(bot, httpx.Response(200, content=RECORD))
-    user = bot.client(4, "Jiwoo")
-    await onboard(user)
-    await user.command("profile")
-    await user.press(EN("orcid.button"))
-    await user.send("0000-0002-1825-0097")
+    user = await offered_a_record(bot, 4, "Jiwoo")
     for _ in range(4):
         await user.press(EN("orcid.skip"))
     assert EN("orcid.saved_nothing") in user.last().text
@@ -147,12 +148,7 @@ async def test_the_id_can_be_taken_off_the_card_by_its_owner_only(make_bot):
 
 async def test_several_parts_to_edit_are_asked_one_and_named_for_the_card(make_bot):
     bot = await make_bot()
-    orcid_answers(bot, httpx.Response(200, content=RECORD))
-    user = bot.client(5, "Mina")
-    await onboard(user)
-    await user.command("profile")
-    await user.press(EN("orcid.button"))
-    await user.send("0000-0002-1825-0097")
+    user = await offered_a_record(bot, 5, "Mina")
     await user.press(EN("orcid.edit"))  # the name
     await user.press(EN("orcid.edit"))  # the employment
     for _ in range(2):
