@@ -41,6 +41,14 @@ def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine
     """One engine per process, created in the composition root (never at import time). SQL errors
     never carry their parameters (names, bios, notes) into a log or an exception message."""
     kwargs.setdefault("hide_parameters", True)
+    if is_sqlite(url) and make_url(url).database not in (None, "", ":memory:"):
+        # SQLite runs one transaction at a time (BEGIN IMMEDIATE below). One connection makes
+        # the transactions of this process wait their turn first come first served, in the
+        # pool's queue; with several, each polled the lock with sleeps of up to 100 ms and threads
+        # fought over it, so in a crowd some waited seconds (benchmarks.rush: p95 to the
+        # notice 2.2-2.7 s with 5+10 connections, 1.74-1.78 s with one).
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
     engine = create_async_engine(url, echo=echo, **kwargs)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
