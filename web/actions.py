@@ -3,6 +3,8 @@ and the CSV downloads (through the one safe CSV writer)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -95,20 +97,22 @@ async def language(request: Request) -> Response:
 
 async def no_show(page: Page) -> Response:
     """Mark a meeting as not held; both people are told."""
-    await page.form()
-    meeting_id = int(page.request.path_params["meeting_id"])
-    await page.shared.desk.mark_no_show(page.organiser, meeting_id, now=page.services.clock.now())
-    page.services.wake_outbox()
-    return RedirectResponse(f"/meetings/{meeting_id}?done=no_show", status_code=303)
+    return await _on_meeting(page, page.shared.desk.mark_no_show, "no_show")
 
 
 async def cancel(page: Page) -> Response:
     """Cancel a meeting; both people are told with the cancelled .ics."""
+    return await _on_meeting(page, page.shared.desk.cancel, "cancelled")
+
+
+async def _on_meeting(page: Page, act: Callable[..., Awaitable[object]], done: str) -> Response:
+    """A meeting action from its page (CSRF checked by the form): act through the desk's use
+    case, let the outbox tell both people now, and go back to the meeting's page."""
     await page.form()
     meeting_id = int(page.request.path_params["meeting_id"])
-    await page.shared.desk.cancel(page.organiser, meeting_id, now=page.services.clock.now())
+    await act(page.organiser, meeting_id, now=page.services.clock.now())
     page.services.wake_outbox()
-    return RedirectResponse(f"/meetings/{meeting_id}?done=cancelled", status_code=303)
+    return RedirectResponse(f"/meetings/{meeting_id}?done={done}", status_code=303)
 
 
 async def export(page: Page) -> Response:
